@@ -1,0 +1,58 @@
+"Shared helpers for the long-tail tests: run a trace and check the SPEC's sample invariant on every result."
+import sys
+import pytest
+from tracefunc import tracefunc, tracing
+
+M = sys.monitoring
+
+def check_invariant(res, max_samples=10):
+    "SPEC: every name's sample list has exactly min(hit_count, max_samples) entries (on every recorded call)."
+    for stack, d in res:
+        assert isinstance(stack, str)
+        for key, (hits, names) in d.items():
+            for name, samples in names.items():
+                assert len(samples) == min(hits, max_samples), (key, name, hits, samples)
+                for s in samples:
+                    assert isinstance(s, tuple) and len(s) == 2 and all(isinstance(p, str) for p in s), (key, name, s)
+    return res
+
+def trace(fn, *args, **kwargs):
+    "`tracefunc(...)` with the invariant checked."
+    return check_invariant(tracefunc(fn, *args, **kwargs))
+
+def only(res):
+    "The trace dict of a run that recorded exactly one call, without a stack (no target_func given)."
+    assert len(res) == 1, res
+    stack, d = res[0]
+    assert stack == ''
+    return d
+
+def same(d, expected):
+    "Trace dict `d` equals `expected`, keys in the same (source) order."
+    assert d == expected
+    assert list(d) == list(expected)
+
+def tools(): return [M.get_tool(i) for i in range(6)]
+
+@pytest.fixture(autouse=True)
+def monitoring_released():
+    "SPEC 5: monitoring is always released: every test must leave the tool ids and sys.settrace as it found them."
+    before, tr = tools(), sys.gettrace()
+    yield
+    assert tools() == before
+    assert sys.gettrace() is tr
+
+# Samples are (type name, repr) pairs: short builders keep expected traces readable.
+def cut(r, width=50): return r if len(r) <= width else r[:width-3] + '...'
+def v(*xs): return [(type(x).__name__, cut(repr(x))) for x in xs]
+def rep(x, n): return v(x) * n
+NE = ('NameError', '<unavailable>')
+def cls(name, n=1): return [('type', f"<class '{name}'>")] * n
+def fn(qual, n=1): return [('function', f'<function {qual}>')] * n
+def bif(name, n=1): return [('builtin_function_or_method', f'<built-in function {name}>')] * n
+
+def line_of(func, text):
+    "Line number (in its file) of the first source line of `func` containing `text`: stack strings name these."
+    import inspect
+    lines, start = inspect.getsourcelines(func)
+    return next(start + i for i, l in enumerate(lines) if text in l)
