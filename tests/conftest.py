@@ -16,7 +16,7 @@ def check_invariant(res, max_samples=10):
                     assert isinstance(s, tuple) and len(s) == 2 and all(isinstance(p, str) for p in s), (key, name, s)
     return res
 
-def trace(fn, *args, **kwargs):
+def trace(fn, /, *args, **kwargs):
     "`tracefunc(...)` with the invariant checked."
     return check_invariant(tracefunc(fn, *args, **kwargs))
 
@@ -34,12 +34,29 @@ def same(d, expected):
 
 def tools(): return [M.get_tool(i) for i in range(6)]
 
+EVENTS = [e for e in ('PY_START', 'PY_RESUME', 'PY_RETURN', 'PY_YIELD', 'PY_THROW', 'PY_UNWIND', 'CALL', 'LINE',
+                      'INSTRUCTION', 'JUMP', 'BRANCH', 'STOP_ITERATION', 'RAISE', 'RERAISE', 'EXCEPTION_HANDLED',
+                      'C_RETURN', 'C_RAISE') if hasattr(M.events, e)]
+
+def monitoring_state():
+    "Per tool id: its name, its global events and its callbacks (read by swapping them out and back in)."
+    out = []
+    for i in range(6):
+        cbs = []
+        for e in EVENTS:
+            ev = getattr(M.events, e)
+            cb = M.register_callback(i, ev, None)
+            M.register_callback(i, ev, cb)
+            cbs.append(cb)
+        out.append((M.get_tool(i), M.get_events(i), cbs))
+    return out
+
 @pytest.fixture(autouse=True)
 def monitoring_released():
-    "SPEC 5: monitoring is always released: every test must leave the tool ids and sys.settrace as it found them."
-    before, tr = tools(), sys.gettrace()
+    "SPEC 5: monitoring is always released (tool ids, global events, callbacks) and sys.settrace left alone by every test."
+    before, tr = monitoring_state(), sys.gettrace()
     yield
-    assert tools() == before
+    assert monitoring_state() == before
     assert sys.gettrace() is tr
 
 # Samples are (type name, repr) pairs: short builders keep expected traces readable.

@@ -491,3 +491,41 @@ def sink(*a, **k): return a, k
 
 def probe_tools():
     return [sys.monitoring.get_tool(i) for i in range(6)]
+
+async def async_boom():
+    await asyncio.sleep(0)
+    raise ValueError('ab')
+
+RAN = []
+
+def side_effect(x):
+    RAN.append(x)
+    return x
+
+def rec_gen(n):
+    s = sum(i for i in range(n))
+    if n > 0:
+        rec_gen(n - 1)
+    return s
+
+def flaky(x):
+    y = 10 // x
+    return y
+
+def catcher(vals):
+    out = []
+    for v in vals:
+        try:
+            out.append(flaky(v))
+        except ZeroDivisionError:
+            out.append(None)
+    return out
+
+async def co(x):
+    await asyncio.sleep(0)
+    y = x * 2
+    await asyncio.sleep(0)
+    return y
+
+async def gather2():
+    return await asyncio.gather(co(1), co(2))
