@@ -529,3 +529,16 @@ async def co(x):
 
 async def gather2():
     return await asyncio.gather(co(1), co(2))
+
+def one_line_bodies(n):
+    for i in range(n): a = i; b = a * 2
+    while n: n -= 1; c = n
+    return b, c
+
+def with_multi_line_header(a):
+    with (
+        CM(a) as x,
+        CM('y') as y,
+    ):
+        s = x + y
+    return s

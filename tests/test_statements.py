@@ -470,3 +470,22 @@ def test_yield_from():
     assert len(res) == 1
     same(res[0][1], {'r = yield from sub_gen()': (1, {'r': v(2), 'sub_gen': fn('sub_gen')}),
                      'return r': (1, {'r': v(2)})})
+
+def test_one_line_loop_bodies_with_semicolons():
+    "Each statement of a one-line loop body is its own line (SPEC 1 and 3)."
+    res = trace(S.one_line_bodies, 3)
+    assert res.ret == (4, 0)
+    same(only(res), {'for i in range(n):': (4, {'i': v(0, 1, 2, 2), 'range': cls(RANGE, 4), 'n': rep(3, 4)}),
+                     'a = i': (3, {'a': v(0, 1, 2), 'i': v(0, 1, 2)}),
+                     'b = a * 2': (3, {'b': v(0, 2, 4), 'a': v(0, 1, 2)}),
+                     'while n:': (4, {'n': v(3, 2, 1, 0)}),
+                     'n -= 1': (3, {'n': v(2, 1, 0)}),
+                     'c = n': (3, {'c': v(2, 1, 0), 'n': v(2, 1, 0)}),
+                     'return b, c': (1, {'b': v(4), 'c': v(0)})})
+
+def test_parenthesized_multi_line_with_header():
+    res = trace(S.with_multi_line_header, 'x')
+    assert res.ret == 'xy'
+    same(only(res), {"with (\n        CM(a) as x,\n        CM('y') as y,\n    ):": (1, {'CM': cls('samples.CM'), 'a': v('x'), 'x': v('x'), 'y': v('y')}),
+                     's = x + y': (1, {'s': v('xy'), 'x': v('x'), 'y': v('y')}),
+                     'return s': (1, {'s': v('xy')})})
