@@ -542,3 +542,29 @@ def with_multi_line_header(a):
     ):
         s = x + y
     return s
+
+def lam_calls(xs):
+    ys = sorted(xs, key=lambda t: -t)
+    f = lambda q: q + 1
+    a = f(1) + f(2)
+    return ys, a
+
+def inner_loop(n):
+    def sq(x):
+        return x * x
+    tot = 0
+    for i in range(n):
+        tot += sq(i)
+    return tot
+
+def class_comp():
+    class C:
+        xs = [i * 2 for i in range(3)]
+        n = len(xs)
+    return C.n
+
+def drive_counter_long(n):
+    g = counter()
+    next(g)
+    for k in range(n): g.send(k)
+    return k

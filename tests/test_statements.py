@@ -489,3 +489,47 @@ def test_parenthesized_multi_line_with_header():
     same(only(res), {"with (\n        CM(a) as x,\n        CM('y') as y,\n    ):": (1, {'CM': cls('samples.CM'), 'a': v('x'), 'x': v('x'), 'y': v('y')}),
                      's = x + y': (1, {'s': v('xy'), 'x': v('x'), 'y': v('y')}),
                      'return s': (1, {'s': v('xy')})})
+
+@pytest.mark.parametrize('keep,hits', [('first', [1, 2, 3, 4]), ('last', [10, 11, 12, 13]), ('ends', [1, 2, 12, 13])])
+def test_generator_yield_samples_with_keep_policies(keep, hits):
+    "Hit h of the yield line yields i = h-1 and binds got = h-1 when resumed; hit 13 is never resumed (closed): got stays 11."
+    from tracefunc import tracing
+    with tracing(S.counter, max_samples=4, keep=keep) as res: S.drive_counter_long(12)
+    check_invariant(res, 4)
+    assert len(res) == 1
+    body = {'first': [1, 2, 3, 4], 'last': [9, 10, 11, 12], 'ends': [1, 2, 11, 12]}[keep]
+    same(res[0][1], {'i = 0': (1, {'i': v(0)}),
+                     'while True:': (13, {}),
+                     'got = yield i': (13, {'got': v(*[min(h - 1, 11) for h in hits]), 'i': v(*[h - 1 for h in hits])}),
+                     'i += 1': (12, {'i': v(*body)})})
+
+def test_lambdas_called_later_do_not_rehit_their_statement():
+    "A nested lambda is part of its statement's source, but running it is not entering the statement again."
+    res = trace(S.lam_calls, [3, 1, 2])
+    assert res.ret == ([3, 2, 1], 5)
+    f = fn('lam_calls.<locals>.<lambda>')
+    same(only(res), {'ys = sorted(xs, key=lambda t: -t)': (1, {'ys': v([3, 2, 1]), 'sorted': bif('sorted'), 'xs': v([3, 1, 2])}),
+                     'f = lambda q: q + 1': (1, {'f': f}),
+                     'a = f(1) + f(2)': (1, {'a': v(5), 'f': f}),
+                     'return ys, a': (1, {'ys': v([3, 2, 1]), 'a': v(5)})})
+
+def test_nested_function_called_in_loop_accumulates():
+    res = trace(S.inner_loop, 3)
+    assert res.ret == 5
+    sq = fn('inner_loop.<locals>.sq')
+    same(only(res), {'def sq(x):': (1, {'sq': sq}),
+                     'return x * x': (3, {'x': v(0, 1, 2)}),
+                     'tot = 0': (1, {'tot': v(0)}),
+                     'for i in range(n):': (4, {'i': v(0, 1, 2, 2), 'range': cls(RANGE, 4), 'n': rep(3, 4)}),
+                     'tot += sq(i)': (3, {'tot': v(0, 1, 5), 'sq': sq * 3, 'i': v(0, 1, 2)}),
+                     'return tot': (1, {'tot': v(5)})})
+
+def test_comprehension_in_nested_class_body():
+    res = trace(S.class_comp)
+    assert res.ret == 3
+    C = cls('samples.class_comp.<locals>.C')
+    same(only(res), {'class C:': (1, {'C': C}),
+                     'xs = [i * 2 for i in range(3)]': (1, {'xs': v([0, 2, 4])}),
+                     '[i * 2 for i in range(3)]': (3, {'i': v(0, 1, 2), 'range': cls(RANGE, 3)}),
+                     'n = len(xs)': (1, {'n': v(3), 'len': bif('len'), 'xs': v([0, 2, 4])}),
+                     'return C.n': (1, {'C': C})})
