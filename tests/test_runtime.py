@@ -447,3 +447,41 @@ def test_nested_tracing_blocks_on_the_same_target():
     exp = [(st, {'y = 10 // x': (1, {'y': v(2), 'x': v(5)}), 'return y': (1, {'y': v(2)})})]
     assert list(a) == exp and list(b) == exp
     released(S.flaky)
+
+# --- describe(): exact repr prefixes, bounded work ---------------------------------------------------------------
+
+def _selfref_list():
+    l = [1]; l.append(l); return l
+
+def _selfref_dict():
+    d = {'a': 1}; d['self'] = d; return d
+
+class _RetInt:
+    def __repr__(self): return 5
+
+def _repr_or_error(x):
+    try: return repr(x)
+    except Exception as e: return f'<repr-error {type(e).__name__}: {e}>'
+
+@pytest.mark.parametrize('make', [_selfref_list, _selfref_dict, lambda: [_selfref_list()] * 2, lambda: (_selfref_list(),),
+                                  _RetInt, lambda: 10**5000, lambda: bytearray(100),
+                                  lambda: __import__('collections').defaultdict(int, {i: i for i in range(100)})],
+                         ids=['selfref-list', 'selfref-dict', 'list-of-selfref', 'tuple-of-selfref', 'repr-not-str',
+                              'int-over-str-digits', 'bytearray', 'defaultdict'])
+def test_describe_edge_values(make):
+    x = make()
+    assert describe(x) == (type(x).__name__, cut(_repr_or_error(x)))
+
+@pytest.mark.parametrize('make', [lambda c: [c] * 10**5, lambda c: (c,) * 10**5, lambda c: {i: c for i in range(10**5)},
+                                  lambda c: [[c] * 1000] * 1000, lambda c: {'k': [c] * 10**5}],
+                         ids=['list', 'tuple', 'dict', 'nested', 'dict-of-list'])
+def test_describe_big_container_reprs_only_a_prefix(make):
+    "SPEC 5: describing a builtin container costs O(width): only the elements that reach the cut are repr'd."
+    calls = []
+    class Counted:
+        def __repr__(self): calls.append(1); return 'c'
+    val = make(Counted())
+    exp = cut(repr(val))
+    calls.clear()
+    assert describe(val) == (type(val).__name__, exp)
+    assert len(calls) <= 51
