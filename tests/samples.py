@@ -568,3 +568,9 @@ def drive_counter_long(n):
     next(g)
     for k in range(n): g.send(k)
     return k
+
+async def async_wrapper_awith(n):
+    from tracefunc import tracing
+    async with tracing(agen) as res:
+        out = [x async for x in agen(n)]
+    return out, res

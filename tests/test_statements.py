@@ -533,3 +533,43 @@ def test_comprehension_in_nested_class_body():
                      '[i * 2 for i in range(3)]': (3, {'i': v(0, 1, 2), 'range': cls(RANGE, 3)}),
                      'n = len(xs)': (1, {'n': v(3), 'len': bif('len'), 'xs': v([0, 2, 4])}),
                      'return C.n': (1, {'C': C})})
+
+def test_async_generator_target_one_call():
+    res = trace(S.async_all, 3, target_func=S.agen)
+    assert res.exc is None and res.ret == (3, 'A')
+    assert len(res) == 1
+    stack, d = res[0]
+    assert stack == (f"async_all (samples.py:{line_of(S.async_all, 'async for v in agen')})\n"
+                     f"agen (samples.py:{S.agen.__code__.co_firstlineno})")
+    same(d, {'for i in range(n):': (4, {'i': v(0, 1, 2, 2), 'range': cls(RANGE, 4), 'n': rep(3, 4)}),
+             'await asyncio.sleep(0)': (3, {'asyncio': v(asyncio) * 3}),
+             'yield i': (3, {'i': v(0, 1, 2)})})
+
+def test_async_with_tracing_block():
+    out, res = asyncio.run(S.async_wrapper_awith(2))
+    check_invariant(res)
+    assert out == [0, 1] and len(res) == 1
+    stack, d = res[0]
+    assert stack == (f"async_wrapper_awith (samples.py:{line_of(S.async_wrapper_awith, 'out = [x async for')})\n"
+                     f"agen (samples.py:{S.agen.__code__.co_firstlineno})")
+    same(d, {'for i in range(n):': (3, {'i': v(0, 1, 1), 'range': cls(RANGE, 3), 'n': rep(2, 3)}),
+             'await asyncio.sleep(0)': (2, {'asyncio': v(asyncio) * 2}),
+             'yield i': (2, {'i': v(0, 1)})})
+
+def test_incl_unhit_match_cases():
+    p = S.Pt(0, 5)
+    res = trace(S.matcher, p, incl_unhit=True)
+    same(only(res), {'match p:': (1, {'p': v(p)}),
+                     C1: (1, {'Pt': PT, 'yy': v(5)}),
+                     "r = ('yaxis', yy)": (1, {'r': v(('yaxis', 5)), 'yy': v(5)}),
+                     C2: (0, {'Pt': [], 'xx': [], 'whole': []}),
+                     "r = ('low', xx, whole)": (0, {'r': [], 'xx': [], 'whole': []}),
+                     C3: (0, {'others': [], 'len': []}),
+                     'r = others': (0, {'r': [], 'others': []}),
+                     C4: (0, {'k': [], 'rest': []}),
+                     'r = (k, rest)': (0, {'r': [], 'k': [], 'rest': []}),
+                     C5: (0, {'str': [], 'bytes': []}),
+                     "r = 'text'": (0, {'r': []}),
+                     C6: (0, {}),
+                     "r = 'other'": (0, {'r': []}),
+                     'return r': (1, {'r': v(('yaxis', 5))})})
