@@ -574,3 +574,22 @@ async def async_wrapper_awith(n):
     async with tracing(agen) as res:
         out = [x async for x in agen(n)]
     return out, res
+
+def deco_factory(tag):
+    def d(f):
+        f.tag = tag
+        return f
+    return d
+
+def source_oddities(a, b):
+    ü = 'é'; w = ü * 2
+    x = 1 + \
+        a
+    total = (a +  # first
+             b)
+    if x > 0:  # a comment after the colon
+        total += [c + 'é' for c in 'ab'].count('bé')
+    @deco_factory(
+        'T')
+    def inner(): return inner.tag
+    return w, x, total, inner()

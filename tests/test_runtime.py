@@ -146,6 +146,7 @@ def test_width_truncation():
     assert len(exp[1]) == 50
     same(only(res), {"s = 'abcdefghij' * 10": (1, {'s': [exp]}), 'return s': (1, {'s': [exp]})})
     with tracing(S.longs, width=20) as res: S.longs()
+    check_invariant(res)
     short = ('str', repr(s)[:17] + '...')
     assert res[0][1]["s = 'abcdefghij' * 10"] == (1, {'s': [short]}) and len(short[1]) == 20
 
@@ -225,6 +226,7 @@ def test_base_exceptions_propagate_and_release_monitoring(f, exc, a):
     released(f)
     with pytest.raises(exc):
         with tracing(f) as res: f()
+    check_invariant(res)
     assert tools() == before
     released(f)
     assert len(res) == 1 and res[0][1]['a = 1' if a == 1 else 'a = 2'] == (1, {'a': v(a)})
@@ -272,13 +274,13 @@ def test_tool_id_preference():
     "Free ids other than 0 (debuggers), 1 (coverage), 2 (profilers) first; those only when nothing else is free."
     before = tools()
     assert before[3:] == [None, None, None]
-    during = tracefunc(S.probe_tools).ret
+    during = trace(S.probe_tools).ret
     changed = [i for i in range(6) if during[i] != before[i]]
     assert len(changed) == 1 and changed[0] in (3, 4, 5)
     held = [i for i in (3, 4, 5) if M.get_tool(i) is None]
     for i in held: M.use_tool_id(i, 'test-hog')
     try:
-        res = tracefunc(S.probe_tools)
+        res = check_invariant(tracefunc(S.probe_tools))
         changed = [i for i in range(6) if res.ret[i] != tools()[i]]
         assert len(changed) == 1 and changed[0] in (0, 1, 2)
         same(only(res), {'return [sys.monitoring.get_tool(i) for i in range(6)]': (1, {}),
@@ -445,6 +447,7 @@ def test_nested_tracing_blocks_on_the_same_target():
         with tracing(S.flaky) as b: line = here(); S.flaky(5)
     st = f'test_nested_tracing_blocks_on_the_same_target ({HERE}:{line})\nflaky (samples.py:{first(S.flaky)})'
     exp = [(st, {'y = 10 // x': (1, {'y': v(2), 'x': v(5)}), 'return y': (1, {'y': v(2)})})]
+    check_invariant(a); check_invariant(b)
     assert list(a) == exp and list(b) == exp
     released(S.flaky)
 

@@ -573,3 +573,19 @@ def test_incl_unhit_match_cases():
                      C6: (0, {}),
                      "r = 'other'": (0, {'r': []}),
                      'return r': (1, {'r': v(('yaxis', 5))})})
+
+def test_source_text_oddities():
+    "Non-ASCII text (byte vs character columns), backslash continuations, comments inside statements and after a header's colon, decorator with arguments."
+    res = trace(S.source_oddities, 1, 2)
+    assert res.ret == ('éé', 2, 4, 'T')
+    inner = fn('source_oddities.<locals>.inner')
+    same(only(res), {"ü = 'é'": (1, {'ü': v('é')}),
+                     'w = ü * 2': (1, {'w': v('éé'), 'ü': v('é')}),
+                     'x = 1 + \\\n        a': (1, {'x': v(2), 'a': v(1)}),
+                     'total = (a +  # first\n             b)': (1, {'total': v(3), 'a': v(1), 'b': v(2)}),
+                     'if x > 0:': (1, {'x': v(2)}),
+                     "total += [c + 'é' for c in 'ab'].count('bé')": (1, {'total': v(4)}),
+                     "[c + 'é' for c in 'ab']": (2, {'c': v('a', 'b')}),
+                     'def inner():': (1, {'inner': inner, 'deco_factory': fn('deco_factory')}),
+                     'return inner.tag': (1, {'inner': inner}),
+                     'return w, x, total, inner()': (1, {'w': v('éé'), 'x': v(2), 'total': v(4), 'inner': inner})})
