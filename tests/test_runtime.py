@@ -75,6 +75,29 @@ def test_keywords_go_to_fn_and_ret():
     res = trace(S.sink, 1, fn=2, x=3)
     assert res.ret == ((1,), {'fn': 2, 'x': 3})
     same(only(res), {'return a, k': (1, {'a': v((1,)), 'k': v({'fn': 2, 'x': 3})})})
+    kw = dict(max_calls=1, max_samples=0, width=3, keep='x', args=4, kwargs=5)   # tracing's options are fn's keywords here
+    res = trace(S.sink, **kw)
+    assert res.ret == ((), kw)
+    same(only(res), {'return a, k': (1, {'a': v(()), 'k': v(kw)})})
+
+def test_function_from_a_notebook_cell():
+    "SPEC 1: functions whose source is only in linecache (Jupyter/IPython cells) work; the seed's stack format."
+    import linecache
+    src = 'def demo(n):\n    total = 0\n    for i in range(n): total += i\n    return total\n'
+    fname = '/tmp/ipykernel_4242/2643322203.py'
+    linecache.cache[fname] = (len(src), None, src.splitlines(True), fname)
+    try:
+        ns = {}
+        exec(compile(src, fname, 'exec'), ns)
+        res = trace(ns['demo'], 3, target_func=ns['demo'])
+    finally:
+        del linecache.cache[fname]
+    assert res.ret == 3
+    assert res == [('demo (2643322203.py:1)', {
+        'total = 0': (1, {'total': v(0)}),
+        'for i in range(n):': (4, {'i': v(0, 1, 2, 2), 'range': R(4), 'n': rep(3, 4)}),
+        'total += i': (3, {'i': v(0, 1, 2), 'total': v(0, 1, 3)}),
+        'return total': (1, {'total': v(3)})})]
 
 # --- tracing(): limits and sample selection ----------------------------------------------------------------------
 
@@ -325,6 +348,29 @@ def test_other_monitoring_tool_keeps_working():
     finally:
         M.set_local_events(tid, S.loop.__code__, 0)
         M.register_callback(tid, E.LINE, None)
+        M.register_callback(tid, E.PY_START, None)
+        M.free_tool_id(tid)
+
+def test_global_events_tool_keeps_working():
+    "A tool with global PY_START events (as a profiler or coverage would set) keeps counting starts during and after tracing."
+    E, starts = M.events, []
+    tid = next(i for i in (1, 2) if M.get_tool(i) is None)
+    M.use_tool_id(tid, 'test-global')
+    try:
+        M.register_callback(tid, E.PY_START, lambda code, off: starts.append(code.co_name) if code.co_name in ('loop', 'wrapper', 'target') else None)
+        M.set_events(tid, E.PY_START)
+        S.wrapper(2); S.loop(1)
+        assert starts == ['wrapper', 'target', 'target', 'target', 'loop']
+        starts.clear()
+        res = trace(S.wrapper, 2, target_func=S.target)
+        S.loop(1)
+        assert starts == ['wrapper', 'target', 'target', 'target', 'loop'] and len(res) == 3
+        starts.clear()
+        S.wrapper(2); S.loop(1)
+        assert starts == ['wrapper', 'target', 'target', 'target', 'loop']
+        assert M.get_events(tid) == E.PY_START
+    finally:
+        M.set_events(tid, 0)
         M.register_callback(tid, E.PY_START, None)
         M.free_tool_id(tid)
 
