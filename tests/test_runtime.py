@@ -273,6 +273,7 @@ def test_threads_each_recorded_with_own_stack_and_state():
                     'sync()': (1, {'sync': fn('sync')}),
                     'w = v + tag': (1, {'w': v(t * 3), 'v': v(t * 2), 'tag': v(t)}),
                     'return w': (1, {'w': v(t * 3)})} for t in 'abc']
+    released(S.worker, S.run_threads)
 
 def test_tracefunc_inside_traced_function():
     res = trace(S.outer_t, 3)
