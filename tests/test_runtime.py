@@ -25,11 +25,11 @@ def released(*funcs):
             for i in range(6): assert M.get_local_events(i, c) == 0, (f, c, i)
 
 def loop_trace(n):
-    "The exact trace of samples.loop(n), every hit sampled."
+    "The exact trace of samples.loop(n) (1 <= n), the first 10 hits sampled."
     acc = [sum(range(k + 1)) for k in range(n)]
     return {'acc = 0': (1, {'acc': v(0)}),
-            'for i in range(n):': (n + 1, {'i': v(*range(n), n - 1), 'range': R(n + 1), 'n': rep(n, n + 1)}),
-            'acc += i': (n, {'acc': v(*acc), 'i': v(*range(n))}),
+            'for i in range(n):': (n + 1, {'i': v(*range(n), n - 1)[:10], 'range': R(min(n + 1, 10)), 'n': rep(n, min(n + 1, 10))}),
+            'acc += i': (n, {'acc': v(*acc)[:10], 'i': v(*range(n))[:10]}),
             'return acc': (1, {'acc': v(sum(range(n)))})}
 
 # --- recorded calls and stacks -----------------------------------------------------------------------------------
@@ -48,6 +48,14 @@ def test_recursion_without_target_func_has_empty_stacks():
     res = trace(S.fact, 12)
     assert [s for s, _ in res] == [''] * 10
     assert [d['if n <= 1:'] for _, d in res] == [(1, {'n': v(n)}) for n in range(12, 2, -1)]
+
+def test_sequential_calls_over_the_cap():
+    "15 sequential calls: the first 10 are recorded, in order; the others still run (their results are in ret)."
+    res = trace(lambda: [S.loop(k) for k in range(1, 16)], target_func=S.loop)
+    assert res.ret == [sum(range(k)) for k in range(1, 16)]
+    assert len(res) == 10
+    assert [d for _, d in res] == [loop_trace(k) for k in range(1, 11)]
+    released(S.loop)
 
 def test_seed_stacks_cut_at_fn():
     res = trace(S.wrapper, 2, target_func=S.target)
