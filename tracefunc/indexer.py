@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #2e4c0851
+# %% ../nbs/00_indexer.ipynb #897b7978
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #dcb1086c
+# %% ../nbs/00_indexer.ipynb #5bbcefe2
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,7 +35,7 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #9c27e75d
+# %% ../nbs/00_indexer.ipynb #bb366805
 def _source_tree(code):
     "Parsed AST and source lines of the file (or cell) that defines `code`."
     fn = code.co_filename
@@ -51,7 +51,7 @@ def _source_tree(code):
     except SyntaxError as e: raise ValueError(f"the source of {code.co_qualname} in {fn!r} does not parse: {e}") from None
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #6d154a93
+# %% ../nbs/00_indexer.ipynb #2cbdd10c
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -81,7 +81,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #d268221a
+# %% ../nbs/00_indexer.ipynb #51509b91
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -113,7 +113,7 @@ def find_node(tree, code):
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #25e8ed37
+# %% ../nbs/00_indexer.ipynb #9206f75b
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -128,11 +128,17 @@ class Line:
     parent: 'Line|None' = field(default=None, repr=False)  # a comprehension's statement
     idx: int = -1       # position in source order
     key: str = ''       # unique key in the trace dict
+    elt: tuple = None   # a comprehension's element span: where its append or yield instruction sits
+    next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
+    loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #916b2d02
+# %% ../nbs/00_indexer.ipynb #de24f571
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+def _is_doc(node): return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 def _blocks(node): return [b for a in _BLOCKS if isinstance(b := getattr(node, a, None), list) and b]
 
@@ -154,7 +160,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #3d7b559f
+# %% ../nbs/00_indexer.ipynb #7793e636
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -167,7 +173,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #14a3f6e8
+# %% ../nbs/00_indexer.ipynb #5496817f
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -185,12 +191,26 @@ class _Indexer:
                 text = self.src.node(n)
                 if isinstance(n, ast.GeneratorExp) and not text.startswith('('): text = f'({text})'
                 pos, parts = (n.lineno, n.col_offset), _comp_parts(n)
-                self.lines.append(Line('comp', text, pos, pos, (n.end_lineno, n.end_col_offset),
-                                       tuple(dict.fromkeys(names_in(parts))), scope, n, parent))
+                line = Line('comp', text, pos, pos, (n.end_lineno, n.end_col_offset),
+                            tuple(dict.fromkeys(names_in(parts))), scope, n, parent)
+                first, last = parts[:2] if isinstance(n, ast.DictComp) else (n.elt, n.elt)
+                line.elt = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset))
+                self.lines.append(line)
                 for p in parts: visit(p, n)
                 return
             for c in ast.iter_child_nodes(n): visit(c, scope)
         for e in exprs: visit(e, scope)
+
+    def block(self, body, scope, loop=None):
+        "The statements of one block, linked to their next sibling; a function's docstring is not a line."
+        if body and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and body is scope.body and _is_doc(body[0]):
+            body = body[1:]
+        prev = None
+        for node in body:
+            line = self.stmt(node, scope)
+            line.loop = loop
+            if prev is not None: prev.next = line
+            prev = line
 
     def stmt(self, node, scope):
         "`node` as a line, then the comprehensions it evaluates and the statements it holds."
@@ -209,9 +229,10 @@ class _Indexer:
         self.comps(exprs, scope, line)
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else scope
         for b in _blocks(node):
-            for s in b: self.stmt(s, inner)
+            self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
+        return line
 
-# %% ../nbs/00_indexer.ipynb #d45252c8
+# %% ../nbs/00_indexer.ipynb #0f20e445
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -221,8 +242,7 @@ def index_lines(root, src):
         line = Line('stmt', src.node(b), pos, pos, end, tuple(dict.fromkeys(names_in([b]))), root, b)
         ix.lines.append(line)
         ix.comps([b], root, line)
-    else:
-        for s in root.body: ix.stmt(s, root)
+    else: ix.block(root.body, root)
     lines = sorted(ix.lines, key=lambda l: l.pos)
     counts = {}
     for i, l in enumerate(lines):
@@ -231,7 +251,7 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #8daa8fb1
+# %% ../nbs/00_indexer.ipynb #d64396bd
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
@@ -250,11 +270,13 @@ class CodeTable:
     "What each instruction of one code object means for tracing, built once per code object."
     code: types.CodeType
     node: ast.AST
-    cands: dict      # offset -> (stmt line idx or -1, is loop head, comp line idx or -1); others are DISABLEd
+    entries: dict    # offset -> line idx of the statement it may enter (~idx for a loop head)
+    appends: dict    # offset -> line idx of the comprehension whose element it appends or yields
+    specials: dict   # offset -> (kind, line idx, is loop head, riders, loop riders): rare cases, handled slowly
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #c3c84929
+# %% ../nbs/00_indexer.ipynb #b124b033
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -270,7 +292,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #85cd42d7
+# %% ../nbs/00_indexer.ipynb #743216b6
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -280,52 +302,127 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-# %% ../nbs/00_indexer.ipynb #9ba56354
+def _exits(ins, where):
+    "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
+    for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
+        n = l.node
+        inside = lambda m: isinstance(m, Line) and l.end <= m.start < (n.end_lineno, n.end_col_offset)
+        body = next((k for k, m in enumerate(where) if inside(m)), None)
+        if body is None: continue
+        for k in range(body, len(where)):
+            if where[k] is l: where[k] = 'exit'
+
+def _owner_comp(lines, p):
+    "The comprehension whose element an append or yield at position `p` produces."
+    best = None
+    for l in lines:
+        if l.kind == 'comp' and l.elt[0] <= (p.lineno, p.col_offset) and (p.end_lineno, p.end_col_offset) <= l.elt[1]:
+            if best is None or l.elt[0] >= best.elt[0]: best = l
+    return best
+
+_NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
+                   'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
+
+def _riders(lines, has_code):
+    "Statements with no bytecode (`global`, `nonlocal`, `pass`...): counted with the statement that follows them."
+    after, looped = {}, {}
+    for l in lines:
+        if l.kind != 'stmt' or l in has_code: continue
+        n = l.next
+        while n is not None and n not in has_code: n = n.next
+        if n is not None: after.setdefault(n, []).append(l)
+        elif l.loop is not None:   # a loop body with no code of its own runs once per extra check of the loop
+            body, m = [], l.loop
+            first = next((x for x in lines if x.kind == 'stmt' and x.loop is m), None)
+            while first is not None: body.append(first); first = first.next
+            if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
+    return after, looped
+
+# %% ../nbs/00_indexer.ipynb #676d25c3
+def _exits(ins, where):
+    "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
+    for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
+        n = l.node
+        inside = lambda m: isinstance(m, Line) and l.end <= m.start < (n.end_lineno, n.end_col_offset)
+        body = next((k for k, m in enumerate(where) if inside(m)), None)
+        if body is None: continue
+        for k in range(body, len(where)):
+            if where[k] is l: where[k] = 'exit'
+
+def _owner_comp(lines, p):
+    "The comprehension whose element an append or yield at position `p` produces."
+    best = None
+    for l in lines:
+        if l.kind == 'comp' and l.elt[0] <= (p.lineno, p.col_offset) and (p.end_lineno, p.end_col_offset) <= l.elt[1]:
+            if best is None or l.elt[0] >= best.elt[0]: best = l
+    return best
+
+_NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
+                   'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
+
+def _riders(lines, has_code):
+    "Statements with no bytecode (`global`, `nonlocal`, `pass`...): counted with the statement that follows them."
+    after, looped = {}, {}
+    for l in lines:
+        if l.kind != 'stmt' or l in has_code: continue
+        n = l.next
+        while n is not None and n not in has_code: n = n.next
+        if n is not None: after.setdefault(n, []).append(l)
+        elif l.loop is not None:   # a loop body with no code of its own runs once per extra check of the loop
+            body, m = [], l.loop
+            first = next((x for x in lines if x.kind == 'stmt' and x.loop is m), None)
+            while first is not None: body.append(first); first = first.next
+            if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
+    return after, looped
+
 def code_table(code, node, lines, parent=None):
-    "Build the `CodeTable` of `code`, whose AST node is `node`, given its eligible `lines`."
+    "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
     at = _spread(lines)
     ins = list(dis.get_instructions(code))
-    where = []   # per instruction: its Line (or None), and whether it is a with-block exit
+    where = []   # per instruction: its innermost Line, or None
     for i in ins:
         p = i.positions
-        if p is None or p.lineno is None or p.col_offset is None: where.append(None); continue
-        l = _innermost(at, (p.lineno, p.col_offset))
-        if (l is not None and l.kind == 'stmt' and isinstance(l.node, (ast.With, ast.AsyncWith))
-                and (p.lineno, p.col_offset, p.end_lineno, p.end_col_offset) == (l.node.lineno, l.node.col_offset, l.node.end_lineno, l.node.end_col_offset)
-                and i.opcode not in _WITH_STARTS):
-            l = 'exit'   # a with block's __exit__ call: not an entry into the with statement
-        where.append(l)
+        ok = p is not None and p.lineno is not None and p.col_offset is not None
+        where.append(_innermost(at, (p.lineno, p.col_offset)) if ok else None)
+    _exits(ins, where)
+    eligible = {l for l in lines if l.kind == 'stmt'}
     def stmt_of(l):
-        if l is None or l == 'exit': return None
+        if not isinstance(l, Line): return None
         s = l if l.kind == 'stmt' else l.parent
-        return s if s is not None and s in eligible_stmts else None
-    eligible_stmts = {l for l in lines if l.kind == 'stmt'}
+        return s if s in eligible else None
     stmts = [stmt_of(l) for l in where]
     by_off = {i.offset: k for k, i in enumerate(ins)}
-    entries, loops = set(), set()
+    entries, loops, closes = set(), set(), set()
     for k, i in enumerate(ins):
         s = stmts[k]
-        if s is not None and (k == 0 or stmts[k-1] is not s or where[k-1] is None or where[k-1] == 'exit'): entries.add(k)
+        if s is not None and (k == 0 or stmts[k-1] is not s or not isinstance(where[k-1], Line)): entries.add(k)
         if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off:
             t = by_off[i.argval]
             if stmts[t] is not None and stmts[t] is not s: entries.add(t)
             if i.opcode in _BACK and isinstance(where[t], Line) and where[t].kind == 'stmt': loops.add(t)
     for e in dis.Bytecode(code).exception_entries:
-        t = by_off.get(e.target)
-        while t is not None and t < len(ins) and where[t] is None: t += 1   # PUSH_EXC_INFO has no position
-        if t is not None and t < len(ins) and stmts[t] is not None: entries.add(t)
-    cands = {}
+        t = k = by_off.get(e.target)
+        if t is None: continue
+        while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
+        if k < len(ins) and stmts[k] is not None: entries.add(k)
+        elif where[t] is None: closes.add(t)    # a clean-up that re-raises: the line that raised is over
+    appends = {}
     for k, i in enumerate(ins):
-        comp = -1
-        l = where[k]
-        if i.opcode in _APPENDS and isinstance(l, Line) and l.kind == 'comp' and not (k and ins[k-1].opcode == _SEND):
-            comp = l.idx
-        stmt = stmts[k].idx if (k in entries or k in loops) else -1
-        if stmt >= 0 or comp >= 0: cands[i.offset] = (stmt, k in loops, comp)
+        if i.opcode in _APPENDS and not (k and ins[k-1].opcode == _SEND) and i.positions.lineno is not None:
+            c = _owner_comp(lines, i.positions)
+            if c is not None: appends[i.offset] = c.idx
+    after, looped = _riders(lines, set(stmts))
+    starts, specials = {}, {}
+    for k in sorted(entries | loops):
+        st, off = stmts[k], ins[k].offset
+        if k in loops and st in looped: specials[off] = ('enter', st.idx, True, (), tuple(r.idx for r in looped[st]))
+        elif st in after and k in entries and k not in loops: specials[off] = ('enter', st.idx, False, tuple(r.idx for r in after[st]), ())
+        else: starts[off] = ~st.idx if k in loops else st.idx
+    for k in closes: specials.setdefault(ins[k].offset, ('close', -1, False, (), ()))
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
-    return CodeTable(code, node, cands, specs)
+    return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #3aeb3a66
+# %% ../nbs/00_indexer.ipynb #33dfd3f4
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
@@ -364,7 +461,7 @@ def build_index(code, func=None):
         if not mine: continue
         t = code_table(c, n, mine, parents.get(c))
         t.is_root = c is code
-        if t.cands: tables.append(t)
+        if t.entries or t.appends or t.specials: tables.append(t)
     return FuncIndex(func, code, lines, tables)
 
 _CACHE = {}   # id(code) -> (weakref to code, FuncIndex)

@@ -7,14 +7,14 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'lookup',
-           'sample', 'Session', 'TraceResults', 'tracefunc', 'tracing']
+           'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/01_monitor.ipynb #313147df
+# %% ../nbs/01_monitor.ipynb #115fe511
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #3c479170
+# %% ../nbs/01_monitor.ipynb #5b65ae48
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -81,7 +81,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #cc8cefc0
+# %% ../nbs/01_monitor.ipynb #8e44156d
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -100,7 +100,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #4aea98bc
+# %% ../nbs/01_monitor.ipynb #27806c5e
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -137,12 +137,12 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #66a3ad26
+# %% ../nbs/01_monitor.ipynb #5c6420a2
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
-    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max')
-    def __init__(self, stack, nlines, max_samples, keep):
-        self.stack, self.keep, self.max = stack, keep, max_samples
+    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame')
+    def __init__(self, stack, nlines, max_samples, keep, frame=None):
+        self.stack, self.keep, self.max, self.frame = stack, keep, max_samples, frame
         self.hits = [0] * nlines
         self.samples = [[] for _ in range(nlines)]
         # 'first' samples while a line has samples left; the other policies sample every hit and keep some
@@ -151,21 +151,24 @@ class CallTrace:
     def add(self, li, vals):
         "Store sample `vals` of line `li`, keeping the samples the policy wants."
         s = self.samples[li]
+        if self.keep == 'first':
+            if len(s) >= self.max: return
+            self.left[li] -= 1
         s.append(vals)
-        if self.keep == 'first': self.left[li] -= 1
-        elif len(s) > self.max:
+        if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #d793506b
+# %% ../nbs/01_monitor.ipynb #c643281b
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
-    __slots__ = ('frame', 'trace', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
+    __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
     def __init__(self, frame, trace, table, outer=None, root=False):
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
+        self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #86633bb5
+# %% ../nbs/01_monitor.ipynb #23e44b6b
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -192,7 +195,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #322753e0
+# %% ../nbs/01_monitor.ipynb #0539b7f8
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -204,12 +207,11 @@ class Session:
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True):
         self.index = func_index(func.__code__, func)
         self.tables = {id(t.code): t for t in self.index.tables}
-        self.cands = {id(t.code): t.cands for t in self.index.tables}
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #93fca799
+# %% ../nbs/01_monitor.ipynb #2e06310a
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -219,7 +221,7 @@ def start(self:Session):
         M.register_callback(t, E.PY_START, self.on_start)
         M.register_callback(t, E.PY_RETURN, self.on_exit)
         M.register_callback(t, E.PY_YIELD, self.on_yield)
-        M.register_callback(t, E.INSTRUCTION, self.on_instruction)
+        M.register_callback(t, E.INSTRUCTION, instruction_handler(self))
         M.register_callback(t, E.PY_UNWIND, self.on_unwind)
         if self.max_calls > 0: self.arm()
         M.set_events(t, GLOBAL_EVENTS)
@@ -259,23 +261,27 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #158e7c77
+# %% ../nbs/01_monitor.ipynb #3c76f269
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
     tr = st.trace
-    if st.prov_line == li:            # it was sampled when the frame yielded: refresh that sample
+    if st.prov_line == li:            # sampled when the frame yielded: refresh that sample
         vals = sample(st, li, self.width)
         s = tr.samples[li]
         for i in range(len(s) - 1, -1, -1):
             if s[i] is st.prov: s[i] = vals; break
+        if tr.keep == 'first': tr.left[li] -= 1    # the slot reserved for this refresh
     elif tr.left[li]:
         vals = sample(st, li, self.width)
         tr.add(li, vals)
     else: vals = None
-    st.prov_line, st.prov = (li, vals) if provisional and vals is not None else (-1, None)
+    if provisional and vals is not None:
+        st.prov_line, st.prov = li, vals
+        if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
+    else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #916d1c33
+# %% ../nbs/01_monitor.ipynb #5c8c788c
 @patch
 def on_start(self:Session, code, offset):
     t = self.tables[id(code)]
@@ -283,36 +289,45 @@ def on_start(self:Session, code, offset):
     if t.is_root:
         if len(self.calls) >= self.max_calls: return
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
-        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep)
+        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f)
         self.calls.append(tr)
         self.frames[f] = FrameState(f, tr, t, root=True)
         self.active += 1
         return
-    if not self.active: return
     g = f.f_back
     while g is not None and id(g.f_code) not in self.tables: g = g.f_back
-    owner = self.frames.get(g) if g is not None else None
-    if owner is not None: self.frames[f] = FrameState(f, owner.trace, t, outer=g)
+    if g is not None:
+        owner = self.frames.get(g)
+        if owner is not None: self.frames[f] = FrameState(f, owner.trace, t, outer=g)
+    elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
+        tr = self.calls[-1]
+        self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
 
 @patch
-def on_instruction(self:Session, code, offset):
-    c = self.cands[id(code)].get(offset)
-    if c is None: return DISABLE
-    st = self.frames.get(_getframe(1))
-    if st is None: return
-    s, loop, comp = c
-    if s >= 0:
-        cur = st.cur
-        if s != cur or (loop and st.loop == offset):
-            if cur >= 0: self.leave(st, cur)
-            st.cur = s
-            st.trace.hits[s] += 1
-            st.loop = offset if loop else -1
-        elif loop: st.loop = offset
-    if comp >= 0:
-        tr = st.trace
-        tr.hits[comp] += 1
-        if tr.left[comp]: tr.add(comp, sample(st, comp, self.width))
+def on_special(self:Session, st, offset, sp):
+    "The rare offsets: a clean-up that ends the current line, or an entry that also counts statements with no code."
+    kind, s, loop, riders, loop_riders = sp
+    cur = st.cur
+    if kind == 'close':
+        if cur >= 0 and (st.left[cur] or st.prov_line == cur): self.leave(st, cur)
+        st.cur = -1
+        return
+    if s == cur:
+        if not loop: return
+        if st.loop != offset: st.loop = offset; return
+        riders = loop_riders     # the loop checked again without leaving its line: its code-less body ran
+    if cur >= 0 and st.left[cur]: self.leave(st, cur)
+    st.cur, st.loop = s, offset
+    st.hits[s] += 1
+    for r in riders:
+        st.hits[r] += 1
+        if st.left[r]: st.trace.add(r, sample(st, r, self.width))
+
+@patch
+def on_append(self:Session, st, li):
+    "A comprehension produced an element: count it, and sample it while it wants samples."
+    st.hits[li] += 1
+    if st.left[li]: st.trace.add(li, sample(st, li, self.width))
 
 @patch
 def on_yield(self:Session, code, offset, value):
@@ -332,7 +347,49 @@ def on_exit(self:Session, code, offset, value):
 def on_unwind(self:Session, code, offset, exc):
     if id(code) in self.tables: self.on_exit(code, offset, exc)
 
-# %% ../nbs/01_monitor.ipynb #7ab5efdb
+# %% ../nbs/01_monitor.ipynb #18bc5079
+def instruction_handler(sess):
+    "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
+    tables = sess.index.tables
+    root = next(t for t in tables if t.is_root)
+    root_code, root_entry, root_append, root_special = root.code, root.entries.get, root.appends.get, root.specials.get
+    others = {id(t.code): (t.entries.get, t.appends.get, t.specials.get) for t in tables if t is not root}
+    frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
+    last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
+    def on_instruction(code, offset):
+        nonlocal last
+        if code is root_code: entry, append, special = root_entry, root_append, root_special
+        else: entry, append, special = others[id(code)]
+        s = entry(offset)
+        if s is None:
+            a = append(offset)
+            if a is None:
+                sp = special(offset)
+                if sp is None: return DISABLE     # cannot start a line: never call back here again
+            f = _getframe(1)
+            lf, st = last
+            if f is not lf: st = frames_get(f); last = (f, st)
+            if st is None: return
+            if a is None: on_special(st, offset, sp)
+            else: on_append(st, a)
+            return
+        f = _getframe(1)
+        lf, st = last
+        if f is not lf: st = frames_get(f); last = (f, st)
+        if st is None: return                # a call that is not recorded
+        cur = st.cur
+        if s >= 0:
+            if s == cur: return
+        else:                                # a loop head: a new hit when reached again without leaving the line
+            s = ~s
+            if s == cur and st.loop != offset: st.loop = offset; return
+        if cur >= 0 and st.left[cur]: leave(st, cur)
+        st.cur = s
+        st.loop = offset
+        st.hits[s] += 1
+    return on_instruction
+
+# %% ../nbs/01_monitor.ipynb #ffa98d4c
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -348,7 +405,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #4fa1a2e4
+# %% ../nbs/01_monitor.ipynb #9bdbef0a
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -356,7 +413,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #5748b3f9
+# %% ../nbs/01_monitor.ipynb #2d541253
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -392,7 +449,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #b7d3087c
+# %% ../nbs/01_monitor.ipynb #285237cc
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
