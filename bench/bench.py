@@ -6,8 +6,9 @@
 
 Every workload runs in one process in three modes, interleaved repetition by repetition (the order rotates), and each
 ratio is the median over repetitions of the ratio of two runs measured side by side: on a noisy machine only such
-ratios mean anything. Peak memory (tracemalloc) is measured in a separate pass after the timings, so that tracemalloc's
-own cost does not distort them. The script always exits 0 unless tracefunc itself fails (a traced run that returns a
+ratios mean anything. Memory (tracemalloc) is measured in a separate pass after the timings, so that tracemalloc's
+own cost does not distort them: the peak while a run goes on, and what is still allocated once it has returned (with the
+cyclic gc off, so that whatever a reference cycle keeps alive shows up). The script always exits 0 unless tracefunc itself fails (a traced run that returns a
 different result, or raises): missed targets are printed as MISS rows.
 """
 import argparse, ast, asyncio, contextlib, difflib, gc, json, json.encoder, os, platform, statistics, subprocess, sys, textwrap, time, tracemalloc, types
@@ -225,16 +226,21 @@ def time_workload(w, args, reps):
 
 def ratio(times, a, b): return statistics.median(x / y for x, y in zip(times[a], times[b]))
 
-def peak(f, *a):
-    "Peak traced memory (bytes) while `f(*a)` runs."
+def memory(f, *a):
+    """`(peak, kept)`: bytes allocated at the peak while `f(*a)` runs, and bytes still allocated once it has returned.
+    The cyclic gc is off during the call, so `kept` shows what reference cycles keep alive until the next collection."""
     gc.collect()
+    gc.disable()
     tracemalloc.start()
     try:
-        tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
         f(*a)
-        return tracemalloc.get_traced_memory()[1] - base
-    finally: tracemalloc.stop()
+        cur, top = tracemalloc.get_traced_memory()
+        return top - base, cur - base
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+        gc.collect()
 
 def kib(b): return f'{b / 1024:,.0f}'
 
@@ -270,14 +276,15 @@ def main(argv=None):
               f'{"PASS" if ok else "MISS  <<<"}', flush=True)
 
     if not o.no_memory:
-        print(f'\npeak memory (tracemalloc, separate pass), KiB')
-        mh = f'{"workload":<16}{"untraced":>12}{"traced":>12}{"traced-untr":>13}'
+        print(f'\nmemory (tracemalloc, separate pass, cyclic gc off during each run), KiB: peak while running, and still '
+              f'allocated after the run returned (what cycles keep alive until the next gc)')
+        mh = f'{"workload":<16}{"peak untr":>12}{"peak traced":>12}{"traced-untr":>13}{"kept untr":>12}{"kept traced":>12}'
         print(mh); print('-' * len(mh))
         for w in todo:
-            a, b = peak(w.untraced, w.data['args']), peak(w.traced, w.data['args'])
-            print(f'{w.name:<16}{kib(a):>12}{kib(b):>12}{kib(b - a):>13}', flush=True)
+            (a, ka), (b, kb) = memory(w.untraced, w.data['args']), memory(w.traced, w.data['args'])
+            print(f'{w.name:<16}{kib(a):>12}{kib(b):>12}{kib(b - a):>13}{kib(ka):>12}{kib(kb):>12}', flush=True)
         n1, n2 = (10_000, 100_000) if o.quick else (100_000, 1_000_000)
-        m1, m2 = peak(tracefunc, tight_loop, n1), peak(tracefunc, tight_loop, n2)
+        m1, m2 = memory(tracefunc, tight_loop, n1)[0], memory(tracefunc, tight_loop, n2)[0]
         ok = m2 <= 1.10 * m1
         misses += not ok
         print(f'\ntight loop peak memory traced: {n1:,} iterations {kib(m1)} KiB, {n2:,} iterations {kib(m2)} KiB, '
