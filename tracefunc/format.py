@@ -173,7 +173,7 @@ def report(self:TraceResults, full=False, noise=False, max_values=6, collapse=Tr
 @patch
 def __str__(self:TraceResults): return str(self.report())
 
-# %% ../nbs/02_format.ipynb #efe0632d
+# %% ../nbs/02_format.ipynb #723c229c
 _MD_SPECIAL = set('\\`*_[]|~$<>&#')
 
 def md_code(s):
@@ -189,7 +189,7 @@ def _md_row(c, dep, src, vals, note):
 def _md_title(d):
     where = f" {md_code(f'({d['file']}:{d['lineno']})')}" if d.get('file') else ''
     n = len(d['calls'])
-    return f"**{d.get('function') or 'trace'}**{where}: " + (f"{n} call{'s' * (n != 1)}" if n else 'no calls recorded')
+    return f"**{md_code(d.get('function') or 'trace')}**{where}: " + (f"{n} call{'s' * (n != 1)}" if n else 'no calls recorded')
 
 def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
     "The report of `to_dict` data `d` as markdown: a table per call (count, source, values), stacks in `<details>`."
@@ -199,7 +199,8 @@ def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
         if len(d['calls']) > 1: out.append(f"**call {i + 1} of {len(d['calls'])}**")
         if call['stack']:
             frames = '\n'.join(f'{j + 1}. {md_code(s)}' for j, s in enumerate(call['stack']))
-            out.append(f"<details><summary>stack: {md_code(call['stack'][-1])}</summary>\n\n{frames}\n\n</details>")
+            caller = f"called from {md_code(call['stack'][-2])}" if len(call['stack']) > 1 else 'stack'
+            out.append(f"<details><summary>{caller}</summary>\n\n{frames}\n\n</details>")
         out.append('| hits | source | values |\n|---:|:---|:---|\n' + '\n'.join(_md_row(*r) for r in _rows(call, **opts)))
     if _outcome(d): out.append(md_code(_outcome(d)))
     return '\n\n'.join(out)
