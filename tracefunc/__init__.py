@@ -2,7 +2,9 @@
 
 Modules:
 
-- `tracefunc.format`: Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs"""
+- `tracefunc.cli`: `python -m tracefunc path/to/file.py:func ARGS...`: trace a function from the shell
+- `tracefunc.format`: Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs
+- `tracefunc.jupyter`: The `%tracefunc` and `%%tracefunc` magics: trace a call, a whole cell, or the calls a cell makes"""
 
 __version__ = "0.0.1"
 
