@@ -63,7 +63,7 @@ def load_function(spec):
     mod = load_module(path)
     return mod, get_attr(mod, name, 'function')
 
-# %% ../nbs/04_cli.ipynb #3e4b3d66
+# %% ../nbs/04_cli.ipynb #4a7b0633
 def _parser():
     p = argparse.ArgumentParser(prog='python -m tracefunc', description='Run a function and print, statement by statement, '
                                 'how often each line ran and what its names held.')
@@ -83,9 +83,9 @@ def main(argv=None):
             k, v = parse_arg(s)
             if k is None: args.append(v)
             else: kwargs[k] = v
-        mod, fn = load_function(a.func)
-        target = get_attr(mod, a.target, 'function') if a.target else None
         with contextlib.redirect_stdout(sys.stderr) if a.json else contextlib.nullcontext():
+            mod, fn = load_function(a.func)
+            target = get_attr(mod, a.target, 'function') if a.target else None
             res = tracefunc(fn, *args, target_func=target, incl_unhit=a.unhit, **kwargs)
     except (CliError, TypeError, ValueError) as e:   # TypeError/ValueError: a target tracefunc cannot trace
         print(f'python -m tracefunc: error: {e}', file=sys.stderr)

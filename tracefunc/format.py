@@ -173,18 +173,27 @@ def report(self:TraceResults, full=False, noise=False, max_values=6, collapse=Tr
 @patch
 def __str__(self:TraceResults): return str(self.report())
 
-# %% ../nbs/02_format.ipynb #723c229c
-_MD_SPECIAL = set('\\`*_[]|~$<>&#')
+# %% ../nbs/02_format.ipynb #a9ae2feb
+_MD_SPECIAL = set('\\`*_[]|~$<>&#"\'')
+_BREAK = re.compile(r'( → | … |; )')
 
-def md_code(s):
-    "`s` as an inline HTML `<code>` that renders literally in markdown tables (Jupyter, quarto, GitHub)."
-    esc = ''.join(f'&#{ord(c)};' if c in _MD_SPECIAL else c for c in s)
-    esc = re.sub(' {2,}', lambda m: '&nbsp;' * len(m[0]), esc).replace('\n', '<br>')
-    return f'<code>{esc}</code>'
+_SMART = re.compile(r'\.{3,}|-{2,}')   # pandoc's smart punctuation would make these … and –
+
+def _ent(s): return ''.join(f'&#{ord(c)};' for c in s)
+
+def _esc(s):
+    "`s` with markdown, math, HTML and typographic characters as entities, spaces non-breaking, newlines as `<br>`."
+    s = ''.join(_ent(c) if c in _MD_SPECIAL else c for c in s)
+    return _SMART.sub(lambda m: _ent(m[0]), s).replace(' ', '&nbsp;').replace('\n', '<br>')
+
+def md_code(s, wrap=False):
+    "`s` as inline HTML `<code>` that renders literally in markdown (Jupyter, quarto, GitHub); it wraps only between values, if `wrap`."
+    parts = _BREAK.split(s) if wrap else [s]
+    return '<code>' + ''.join(p if i % 2 else _esc(p) for i, p in enumerate(parts)) + '</code>'
 
 def _md_row(c, dep, src, vals, note):
-    vals = '*unhit*' if c == '·' else '<br>'.join(map(md_code, vals)) + (f'<br>*{note}*' if note else '')
-    return f"| {c} | {'&emsp;' * (2 * dep)}{md_code(chr(10).join(src))} | {vals} |"
+    vals = '*unhit*' if c == '·' else '<br>'.join(md_code(v, wrap=True) for v in vals) + (f'<br>*{note}*' if note else '')
+    return f"| {c} | {md_code(chr(10).join('    ' * dep + s for s in src))} | {vals} |"
 
 def _md_title(d):
     where = f" {md_code(f'({d['file']}:{d['lineno']})')}" if d.get('file') else ''
@@ -244,7 +253,7 @@ def diff(self:TraceResults, other, labels=('a', 'b')):
     "The lines whose hit counts or values differ between this trace and `other` (a `TraceResults` or `to_dict` data)."
     return trace_diff(self.to_dict(), other if isinstance(other, dict) else other.to_dict(), labels)
 
-# %% ../nbs/02_format.ipynb #45274c7e
+# %% ../nbs/02_format.ipynb #f3f6e04d
 def _side(hits, names, i):
     "One trace's side of a differing line: its count and the names whose values read differently."
     if hits[i] is None: return '(not run)'
@@ -280,7 +289,8 @@ def format_diff_markdown(td):
     "A `TraceDiff` as a markdown table: call, line, and each trace's hits and differing values."
     la, lb = td.labels
     head = f"**diff** {md_code(la)} vs {md_code(lb)}: {len(td)} line{'s' * (len(td) != 1)} differ"
-    rows = [f"| {c} | {'&emsp;' * (2 * dep)}{md_code(chr(10).join(src))} | {md_code(sa)} | {md_code(sb)} |" for c, dep, src, sa, sb in _diff_rows(td)]
+    rows = [f"| {c} | {md_code(chr(10).join('    ' * dep + s for s in src))} | {md_code(sa, True)} | {md_code(sb, True)} |"
+            for c, dep, src, sa, sb in _diff_rows(td)]
     out = [head]
     if rows: out.append(f'| call | line | {md_code(la)} | {md_code(lb)} |\n|---:|:---|:---|:---|\n' + '\n'.join(rows))
     oa, ob = _outcome(td.a), _outcome(td.b)
