@@ -37,28 +37,30 @@ def parse_opts(line):
     if rest.startswith('-'): raise ValueError(f"%tracefunc: unknown option {rest.split()[0]!r} (options: -n/--calls N, --samples N, --unhit)")
     return opts, rest
 
-# %% ../nbs/03_jupyter.ipynb #df16a9c6
+# %% ../nbs/03_jupyter.ipynb #a1b3e7a6
 def run_traced(target, fn, **opts):
     "Trace the calls of `target` while `fn()` runs; `ret` is its result, `exc` its exception (kept, not raised)."
     t = tracing(target, **opts)
-    res = None
     try:
-        with t as res: ret = fn()
-        res.ret = ret
-    except Exception: pass    # `tracing` stored it in `res.exc`
+        with t as res: res.ret = fn()
+    except Exception as e:   # `tracing` stored the traced code's exception in `res.exc`; anything else is a real error
+        if t.res is None or t.res.exc is not e: raise
+    res = t.res
     res.keep = opts.get('keep', 'first')
     res[:] = [(s.split('\n', 1)[1] if s.startswith('run_traced (') else s, d) for s, d in res]
     return res
 
-# %% ../nbs/03_jupyter.ipynb #13a8b3dd
+# %% ../nbs/03_jupyter.ipynb #10a7f34c
 def compile_cell(shell, src, mode='exec'):
     "Compile notebook code `src` (a cell, or an expression with `mode='eval'`) with its source registered in `linecache`."
     if mode == 'exec': src = shell.transform_cell(src)
     return compile(src, shell.compile.cache(src, shell.execution_count), mode, dont_inherit=True)
 
-def as_function(code, ns):
-    "Compiled module or expression `code` as a function that runs it in namespace `ns` (and returns an expression's value)."
-    return types.FunctionType(code, ns)
+def as_function(code, ns, name=None):
+    "Compiled module or expression `code` as a function (called `name`) that runs it in namespace `ns`, returning an expression's value."
+    f = types.FunctionType(code, ns)
+    if name: f.__name__ = f.__qualname__ = name
+    return f
 
 # %% ../nbs/03_jupyter.ipynb #f5a895ac
 def index_module_code():
@@ -69,11 +71,11 @@ def index_module_code():
     def find_node(tree, code): return tree if code.co_name == '<module>' else find(tree, code)
     indexer.find_node = find_node
 
-# %% ../nbs/03_jupyter.ipynb #cd7e4128
+# %% ../nbs/03_jupyter.ipynb #105e1180
 def trace_cell(shell, cell, **opts):
     "Run `cell` in `shell`'s namespace, tracing the cell itself and the functions it defines when it calls them."
     index_module_code()
-    fn = as_function(compile_cell(shell, cell), shell.user_ns)
+    fn = as_function(compile_cell(shell, cell), shell.user_ns, 'cell')
     res = run_traced(fn, fn, **opts)
     res[:] = [('', d) for _, d in res]   # the cell is the whole stack
     return res
