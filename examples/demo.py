@@ -16,6 +16,4 @@ def collatz_steps(n):
     return steps
 
 if __name__ == "__main__":
-    res = tracefunc(collatz_steps, 6)
-    print(res)
-    print(f"\ncollatz_steps(6) returned {res.ret}; res.to_dict() has the same trace as plain data")
+    print(tracefunc(collatz_steps, 6))   # the report; tracefunc(collatz_steps, 6).to_dict() is the same trace as data

@@ -1,5 +1,5 @@
 "python -m tracefunc, run as a newcomer would: exit status 0 (returned), 1 (raised), 2 (a mistake in the command line)."
-import json, subprocess, sys, textwrap
+import json, re, subprocess, sys, textwrap
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,10 @@ def test_demo_runs_and_exits_0():
     assert any(l.startswith('9×  while n != 1:') and l.endswith('# n = 6 → 3 → 10 → 5 → 16 … 1') for l in lines)
     assert lines[-1] == 'Returned 8'
 
+def test_demo_script_prints_the_same_report():
+    r = subprocess.run([sys.executable, 'examples/demo.py'], cwd=root, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.splitlines()[1:] == run('examples/demo.py:collatz_steps', 6).stdout.splitlines()[1:]
+
 def test_demo_json():
     r = run('examples/demo.py:collatz_steps', 6, '--json')
     assert r.returncode == 0
@@ -62,7 +66,7 @@ def test_args_keywords_sibling_imports_and_no_main_block(prog):
     r = run('prog.py:walk', 2, 'start=3', cwd=prog)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith('imported\nwalk (prog.py:') and 'MAIN BLOCK RAN' not in r.stdout
-    assert '2×      out.append(step(out[-1]))  # out = [3, 7] → [3, 7, 15]' in r.stdout and r.stdout.endswith('Returned [3, 7, 15]\n')
+    assert re.search(r'^2× +out\.append\(step\(out\[-1\]\)\) +# out = \[3, 7\] → \[3, 7, 15\]$', r.stdout, re.M) and r.stdout.endswith('Returned [3, 7, 15]\n')
 
 def test_unhit_and_target(prog):
     r = run('prog.py:walk', 2, '--unhit', cwd=prog)
