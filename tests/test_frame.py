@@ -27,6 +27,6 @@ def test_readme_quotes_ci_commands():
     "`.ci/run` runs the README's install and test commands verbatim; they must not drift apart"
     ci = (root/'.ci'/'run').read_text(encoding='utf-8')
     cmds = {k: re.search(rf"^{k}='(.+)'$", ci, re.MULTILINE)[1] for k in ('INSTALL_CMD','TEST_CMD')}
-    assert cmds == {'INSTALL_CMD': 'pip install -e ".[dev]" && python examples/demo.py', 'TEST_CMD': 'bash tools/check'}
+    assert cmds == {'INSTALL_CMD': 'pip install -e ".[dev]" && python -m tracefunc examples/demo.py:collatz_steps 6', 'TEST_CMD': 'bash tools/check'}
     readme = (root/'README.md').read_text(encoding='utf-8')
     for cmd in cmds.values(): assert f'```sh\n{cmd}\n```' in readme, f'README.md does not show {cmd!r} as its own command block'

@@ -1,6 +1,21 @@
+"""Per-statement execution traces of Python functions via sys.monitoring
+
+`tracefunc` runs a Python function under `sys.monitoring` (Python 3.12+) and reports, for every statement of
+its source, how many times it ran and a few samples of the values its names held. It is meant for reading
+unfamiliar code, for debugging and for teaching: instead of stepping through a debugger, you get the whole run at
+once, as a report to read in a terminal, a table in Jupyter, or JSON for tools and language models.
+
+Modules:
+
+- `tracefunc.cli`: `python -m tracefunc path/to/file.py:func ARGS...`: trace a function from the shell
+- `tracefunc.format`: Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs
+- `tracefunc.jupyter`: The `%tracefunc` and `%%tracefunc` magics: trace a call, a whole cell, or the calls a cell makes
+- `tracefunc.skill`: Run a Python function and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value or a crash in Python code you can call, or to read a trace's report."""
+
 __version__ = "0.0.1"
 
 from .monitor import tracefunc, tracing, TraceResults
+from . import format  # patches TraceResults: print(res), Jupyter display, to_dict, diff, report
 
 def load_ipython_extension(ip):
     "`%load_ext tracefunc`: register the `%tracefunc` / `%%tracefunc` magics (IPython is imported only here)."

@@ -1,0 +1,244 @@
+"Reading a trace (tracefunc.format): what the report, the markdown display, to_dict and diff show and leave out."
+import json, math, re
+
+import pytest
+
+from tracefunc import tracefunc, tracing, TraceResults
+from tracefunc.format import format_text, format_markdown, is_noise, show_values, to_json, trace_diff
+
+
+def lines_of(text):
+    "Report lines without the count margin and the values comment: `(count, indented source)`"
+    out = []
+    for l in text.splitlines():
+        m = re.match(r'^ *(\d+×|·|) {2}(.*?)(?: +# .*)?$', l)
+        if m and m[2].strip(): out.append((m[1], m[2].rstrip()))
+    return out
+
+def comment(text, src):
+    "The values comment of the report line whose source is `src`"
+    for l in text.splitlines():
+        if re.match(rf'^ *(\d+×|·) +{re.escape(src)}( |$)', l): return l.split('  # ', 1)[1] if '  # ' in l else ''
+    raise KeyError(src)
+
+
+def loop(n):
+    total = 0
+    for i in range(n): total += i
+    return total
+
+def test_report_lists_every_hit_line_in_source_order_with_counts():
+    text = str(tracefunc(loop, 3))
+    assert lines_of(text) == [('1×', 'total = 0'), ('4×', 'for i in range(n):'), ('3×', '    total += i'), ('1×', 'return total')]
+    assert text.splitlines()[0].startswith('loop (') and text.splitlines()[0].endswith(': 1 call')
+    assert text.splitlines()[-1] == 'Returned 3'
+
+def test_values_constant_once_changing_as_sequence_noise_left_out():
+    text = str(tracefunc(loop, 3))
+    assert comment(text, 'for i in range(n):') == 'i = 0 → 1 → 2; n = 3'      # range: a class that never changes
+    assert comment(text, 'total += i') == 'total = 0 → 1 → 3; i = 0 → 1 → 2'
+    full = str(tracefunc(loop, 3).report(full=True))
+    assert comment(full, 'for i in range(n):') == "i = 0 → 1 → 2 → 2; range = <class 'range'> → <class 'range'> → <class 'range'> → <class 'range'>; n = 3 → 3 → 3 → 3"
+
+def test_long_sequences_show_first_values_and_the_last_and_say_what_was_sampled():
+    res = tracefunc(loop, 30)
+    text = str(res)
+    assert comment(text, 'total += i') == 'total = 0 → 1 → 3 → 6 → 10 … 45; i = 0 → 1 → 2 → 3 → 4 … 9  (10 of 30 hits sampled)'
+    res.keep = 'first'
+    assert comment(str(res), 'total += i').endswith('(first 10 of 30 hits)')
+    assert 'i = 0 → 1 → 2 → 3 → 4 → 5 → 6 → 7 → 8 → 9' in str(res.report(max_values=None))
+
+def uses_things(xs):
+    m = math.floor(xs[0])
+    f = len
+    k = f(xs) + m
+    return sorted(xs)[k - 3]
+
+def test_noise_is_builtins_modules_classes_functions_that_never_change():
+    text = str(tracefunc(uses_things, [1.5, 2.5, 0.5]))
+    assert comment(text, 'm = math.floor(xs[0])') == 'm = 1; xs = [1.5, 2.5, 0.5]'     # math: a module
+    assert comment(text, 'f = len') == ''                                             # only the builtin
+    assert 'sorted' not in comment(text, 'return sorted(xs)[k - 3]')
+    assert is_noise([('module', "<module 'math'>")] * 3)
+    assert is_noise([('ABCMeta', "<class 'collections.abc.Sized'>")])
+    assert not is_noise([('function', '<function f>'), ('function', '<function g>')])
+    assert not is_noise([('int', '1')])
+    assert not is_noise([])
+    full = str(tracefunc(uses_things, [1.5, 2.5, 0.5]).report(noise=True))
+    assert 'math = <module' in full and 'len = <built-in function len>' in full
+
+def test_data_keeps_the_noise():
+    d = tracefunc(uses_things, [1.5, 2.5, 0.5]).to_dict()
+    names = {l['key']: l['names'] for l in d['calls'][0]['lines']}
+    assert names['f = len']['len'] == [['builtin_function_or_method', '<built-in function len>']]
+
+def test_show_values():
+    s = [('int', str(i)) for i in range(8)]
+    assert show_values(s) == '0 → 1 → 2 → 3 → 4 … 7'
+    assert show_values(s, max_values=3) == '0 → 1 … 7'
+    assert show_values([('int', '1'), ('int', '1'), ('int', '2'), ('int', '1')]) == '1 → 2 → 1'
+    assert show_values([]) == ''
+
+
+def branches(x, xs):
+    if x > 1: a = 2
+    elif x: a = 1
+    else: a = 0
+    try:
+        b = 1 / a
+    except ZeroDivisionError as e: b = None
+    else: b += 1
+    finally: c = [v * 2 for v in xs if v]
+    for v in xs:
+        if v: continue
+    else: c.append(0)
+    x = 1; y = 2
+    return b, c, x + y
+
+def test_each_statement_its_own_line_indented_by_nesting_with_clauses():
+    text = str(tracefunc(branches, 0, [1, 0, 3], incl_unhit=True))
+    assert lines_of(text) == [
+        ('1×', 'if x > 1:'), ('·', '    a = 2'), ('1×', 'elif x:'), ('·', '    a = 1'), ('', 'else:'), ('1×', '    a = 0'),
+        ('1×', 'try:'), ('1×', '    b = 1 / a'), ('1×', 'except ZeroDivisionError as e:'), ('1×', '    b = None'),
+        ('', 'else:'), ('·', '    b += 1'), ('', 'finally:'), ('1×', '    c = [v * 2 for v in xs if v]'),
+        ('2×', '        ↳ [v * 2 for v in xs if v]'), ('4×', 'for v in xs:'), ('3×', '    if v:'), ('2×', '        continue'),
+        ('', 'else:'), ('1×', '    c.append(0)'), ('1×', 'x = 1'), ('1×', 'y = 2'), ('1×', 'return b, c, x + y')]
+    assert comment(text, '↳ [v * 2 for v in xs if v]') == 'v = 1 → 3; xs = [1, 0, 3]'
+    assert comment(text, 'a = 2') == 'unhit'
+    without = str(tracefunc(branches, 0, [1, 0, 3]))
+    assert 'a = 2' not in without and 'unhit' not in without and 'b += 1' not in without
+
+def nested(x):
+    def inner(y):
+        return x + y
+    class K:
+        z = 3
+    total = sum(inner(i) for i in range(2))
+    s = ('a'
+         'b')
+    s = ('a'
+         'b')
+    return total + K.z
+
+def test_nested_bodies_genexps_multiline_statements_and_duplicate_texts():
+    res = tracefunc(nested, 10)
+    text = str(res)
+    assert ('1×', 'def inner(y):') in lines_of(text) and ('2×', '    return x + y') in lines_of(text)
+    assert ('1×', '    z = 3') in lines_of(text)
+    assert ('2×', '    ↳ (inner(i) for i in range(2))') in lines_of(text)
+    assert text.count("1×  s = ('a'") == 2                          # both, without the disambiguating space
+    assert re.search(r"^1×  s = \('a' +# s = 'ab'\n {9}'b'\)$", text, re.M)    # the continuation under 'a', as in the source
+    keys = [l['key'] for l in res.to_dict()['calls'][0]['lines']]
+    assert keys.count("s = ('a'\n         'b')") == 1 and keys.count("s = ('a'\n         'b') ") == 1
+
+def test_lambda_target_and_calls_with_stacks():
+    sq = lambda v: v * v
+    def use(n): return [sq(i) for i in range(n)]
+    res = tracefunc(use, 3, target_func=sq)
+    text = str(res)
+    assert text.count('── call ') == 3 and '── call 3 of 3: test_lambda_target_and_calls_with_stacks.<locals>.use (' in text
+    assert '.<locals>.use (test_format.py:' in text and ' → test_lambda_target_and_calls_with_stacks.<locals>.<lambda> (' in text
+    assert lines_of(text).count(('1×', 'v * v')) == 3
+    assert '.<lambda> (' in res.to_dict()['calls'][2]['stack'][-1]
+
+def crash(xs):
+    total = 0
+    for x in xs: total += 10 / x
+    return total
+
+def test_exception_at_the_end_and_repr_unchanged():
+    res = tracefunc(crash, [5, 2, 0, 1])
+    text = str(res)
+    assert text.splitlines()[-1] == 'Raised ZeroDivisionError: division by zero'
+    assert ('3×', '    total += 10 / x') in lines_of(text)
+    assert 'return total' not in text and 'Returned' not in text
+    assert repr(res) == repr(list(res)) and repr(res).startswith("[('', {")
+
+def test_report_of_tracing_results_and_of_no_calls():
+    with tracing(loop) as res:
+        loop(2); loop(1)
+    text = str(res)
+    assert text.splitlines()[0].endswith(': 2 calls') and '── call 2 of 2: ' in text
+    assert 'Returned' not in text                                  # tracing has no return value
+    with pytest.raises(ZeroDivisionError):
+        with tracing(crash) as res2: crash([0])
+    assert str(res2).splitlines()[-1] == 'Raised ZeroDivisionError: division by zero'
+    with tracing(crash) as none: pass
+    assert str(none).splitlines()[0].endswith(': no calls recorded')
+    assert str(TraceResults()) == 'trace: no calls recorded'
+
+
+def test_to_dict_schema():
+    res = tracefunc(crash, [5, 0])
+    d = res.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert set(d) == {'function', 'file', 'lineno', 'keep', 'calls', 'exception', 'returned'}
+    assert (d['function'], d['lineno'], d['exception'], d['returned']) == ('crash', crash.__code__.co_firstlineno,
+            {'type': 'ZeroDivisionError', 'message': 'division by zero'}, None)
+    assert d['file'].endswith('test_format.py')
+    (call,) = d['calls']
+    assert call['stack'] == []
+    for l in call['lines']:
+        assert set(l) == {'key', 'kind', 'lineno', 'col', 'depth', 'hits', 'names'}
+        assert all(len(s) == min(l['hits'], 10) for s in l['names'].values())
+    assert call['lines'][2] == {'key': 'total += 10 / x', 'kind': 'stmt', 'lineno': crash.__code__.co_firstlineno + 2,
+        'col': 17, 'depth': 1, 'hits': 2, 'names': {'total': [['float', '2.0'], ['float', '2.0']], 'x': [['int', '5'], ['int', '0']]}}
+    assert tracefunc(loop, 2).to_dict()['returned'] == ['int', '1']
+
+def test_reports_are_pure_functions_of_the_data():
+    res = tracefunc(branches, 2, [1, 0], incl_unhit=True)
+    d = json.loads(to_json(res.to_dict()))
+    assert format_text(d) == str(res)
+    assert format_markdown(d) == res._repr_markdown_()
+
+def test_to_json_one_record_a_line():
+    d = tracefunc(loop, 2).to_dict()
+    text = to_json(d)
+    assert json.loads(text) == d
+    assert sum(l.lstrip().startswith('{"key": ') for l in text.splitlines()) == 4
+
+
+def test_markdown_table_details_unhit_and_escaping():
+    def pipes(s):
+        t = s.replace('|', '*') + '$x$'
+        return t
+    m = tracefunc(pipes, 'a|b')._repr_markdown_()
+    assert '| hits | source | values |\n|---:|:---|:---|' in m
+    assert '| 1× | <code>t&nbsp;=&nbsp;s.replace(&#39;&#124;&#39;,&nbsp;&#39;&#42;&#39;)&nbsp;+&nbsp;&#39;&#36;x&#36;&#39;</code> |' in m
+    assert '|' not in re.sub(r'^\|.*\|$', '', m, flags=re.M).replace('|---', '')   # no stray table pipes
+    bad = tracefunc(branches, 0, [0], incl_unhit=True)._repr_markdown_()
+    assert '| · | <code>&nbsp;&nbsp;&nbsp;&nbsp;a&nbsp;=&nbsp;2</code> | *unhit* |' in bad
+    assert '|  | <code>else:</code> |  |' in bad
+    calls = tracefunc(lambda: [loop(1), loop(2)], target_func=loop)._repr_markdown_()
+    assert calls.count('<details><summary>called from <code>test&#95;markdown') == 2 and calls.count('| hits |') == 2
+    assert tracefunc(crash, [0])._repr_markdown_().endswith('<code>Raised&nbsp;ZeroDivisionError:&nbsp;division&nbsp;by&nbsp;zero</code>')
+
+
+def test_diff_lists_only_differing_lines():
+    ok, bad = tracefunc(crash, [5, 2]), tracefunc(crash, [5, 0])
+    d = ok.diff(bad)
+    assert [(x['key'], x['hits']) for x in d] == [('for x in xs:', [3, 2]), ('total += 10 / x', [2, 2]), ('return total', [1, None])]
+    assert d[1]['names'] == {'total': [[['float', '2.0'], ['float', '7.0']], [['float', '2.0'], ['float', '2.0']]],
+                             'x': [[['int', '5'], ['int', '2']], [['int', '5'], ['int', '0']]]}
+    assert '\n  total = 0\n' not in str(d) and '\n  for x in xs:\n' in str(d)   # same count and values: not listed
+    assert len(ok.diff(tracefunc(crash, [5, 2]))) == 0 and not ok.diff(ok.to_dict())
+    text = str(d)
+    assert re.search(r'^\+ +\(not run\)$', text, re.M) and text.splitlines()[-2:] == ['- Returned 7.0', '+ Raised ZeroDivisionError: division by zero']
+    assert json.loads(to_json(list(d))) == list(d)
+
+def test_diff_hits_only_values_only_and_extra_calls():
+    a, b = tracefunc(loop, 3), tracefunc(loop, 2)
+    d = {x['key']: x for x in a.diff(b)}
+    assert d['for i in range(n):']['hits'] == [4, 3] and set(d['for i in range(n):']['names']) == {'i', 'n', 'range'}
+    assert 'total = 0' not in d
+    assert 'range = ' not in str(a.diff(b))        # same class on every hit: only the counts differ
+    def twice(x, y): return x + y
+    same_hits = trace_diff(tracefunc(twice, 1, 2).to_dict(), tracefunc(twice, 2, 1).to_dict(), labels=('1+2', '2+1'))
+    assert [x['hits'] for x in same_hits] == [[1, 1]] and set(same_hits[0]['names']) == {'x', 'y'}
+    assert str(same_hits).splitlines()[:2] == [f'--- 1+2: {format_text(tracefunc(twice, 1, 2).to_dict()).splitlines()[0]}',
+                                               f'+++ 2+1: {format_text(tracefunc(twice, 2, 1).to_dict()).splitlines()[0]}']
+    with tracing(loop) as two: loop(1); loop(1)
+    with tracing(loop) as one: loop(1)
+    extra = two.diff(one)
+    assert {x['call'] for x in extra} == {2} and all(x['hits'][1] is None for x in extra)
+    assert '| call | line |' in extra._repr_markdown_()

@@ -1,0 +1,2 @@
+from tracefunc.cli import main
+if __name__ == "__main__": raise SystemExit(main())
