@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #897b7978
+# %% ../nbs/00_indexer.ipynb #049467e7
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #5bbcefe2
+# %% ../nbs/00_indexer.ipynb #2a13993e
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,7 +35,7 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #bb366805
+# %% ../nbs/00_indexer.ipynb #5f5a36b8
 def _source_tree(code):
     "Parsed AST and source lines of the file (or cell) that defines `code`."
     fn = code.co_filename
@@ -51,7 +51,7 @@ def _source_tree(code):
     except SyntaxError as e: raise ValueError(f"the source of {code.co_qualname} in {fn!r} does not parse: {e}") from None
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #2cbdd10c
+# %% ../nbs/00_indexer.ipynb #202bf2db
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -81,7 +81,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #51509b91
+# %% ../nbs/00_indexer.ipynb #ffc5d871
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -100,7 +100,8 @@ def _contains(node, pos):
     return (node.lineno, node.col_offset) <= (l, c) <= (node.end_lineno, node.end_col_offset)
 
 def find_node(tree, code):
-    "The function, lambda, class or comprehension node of `tree` that compiled to `code`."
+    "The function, lambda, class or comprehension node of `tree` that compiled to `code` (the tree itself for a module or cell)."
+    if code.co_name == '<module>': return tree
     kind = _CODE_NAMES.get(code.co_name)
     def ok(n):
         if kind: return isinstance(n, kind) and n.lineno == code.co_firstlineno
@@ -113,7 +114,7 @@ def find_node(tree, code):
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #9206f75b
+# %% ../nbs/00_indexer.ipynb #e86142f5
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -132,7 +133,7 @@ class Line:
     next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
     loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #de24f571
+# %% ../nbs/00_indexer.ipynb #a819e5f7
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
@@ -160,7 +161,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #7793e636
+# %% ../nbs/00_indexer.ipynb #61c21139
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -173,7 +174,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #5496817f
+# %% ../nbs/00_indexer.ipynb #57b587a7
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -232,7 +233,7 @@ class _Indexer:
             self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
         return line
 
-# %% ../nbs/00_indexer.ipynb #0f20e445
+# %% ../nbs/00_indexer.ipynb #f51fa3de
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -251,7 +252,7 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #d64396bd
+# %% ../nbs/00_indexer.ipynb #c8e1d6e5
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
@@ -276,7 +277,7 @@ class CodeTable:
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #b124b033
+# %% ../nbs/00_indexer.ipynb #fc8507c3
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -292,7 +293,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #743216b6
+# %% ../nbs/00_indexer.ipynb #5cf3e41e
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -326,9 +327,12 @@ _NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN
 def _riders(lines, has_code):
     "Statements with no bytecode (`global`, `nonlocal`, `pass`...): counted with the statement that follows them."
     after, looped = {}, {}
+    by_node = {id(l.node): l for l in lines if l.kind == 'stmt'}
     for l in lines:
         if l.kind != 'stmt' or l in has_code: continue
-        n = l.next
+        body = getattr(l.node, 'body', None)
+        n = by_node.get(id(body[0])) if isinstance(body, list) and body else None   # `try: x = 1`: with its body
+        if n is None or n not in has_code: n = l.next
         while n is not None and n not in has_code: n = n.next
         if n is not None: after.setdefault(n, []).append(l)
         elif l.loop is not None:   # a loop body with no code of its own runs once per extra check of the loop
@@ -338,7 +342,7 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
-# %% ../nbs/00_indexer.ipynb #676d25c3
+# %% ../nbs/00_indexer.ipynb #bb3d2fd0
 def _exits(ins, where):
     "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
@@ -363,9 +367,12 @@ _NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN
 def _riders(lines, has_code):
     "Statements with no bytecode (`global`, `nonlocal`, `pass`...): counted with the statement that follows them."
     after, looped = {}, {}
+    by_node = {id(l.node): l for l in lines if l.kind == 'stmt'}
     for l in lines:
         if l.kind != 'stmt' or l in has_code: continue
-        n = l.next
+        body = getattr(l.node, 'body', None)
+        n = by_node.get(id(body[0])) if isinstance(body, list) and body else None   # `try: x = 1`: with its body
+        if n is None or n not in has_code: n = l.next
         while n is not None and n not in has_code: n = n.next
         if n is not None: after.setdefault(n, []).append(l)
         elif l.loop is not None:   # a loop body with no code of its own runs once per extra check of the loop
@@ -422,7 +429,7 @@ def code_table(code, node, lines, parent=None):
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #33dfd3f4
+# %% ../nbs/00_indexer.ipynb #9715fbf5
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
@@ -457,7 +464,7 @@ def build_index(code, func=None):
     scope = _code_scope(lines, coded)
     tables = []
     for c, n in nodes.items():
-        mine = [l for l in lines if scope[l] is n or l.node is n]
+        mine = [l for l in lines if scope[l] is n or (l.kind == 'comp' and l.node is n)]
         if not mine: continue
         t = code_table(c, n, mine, parents.get(c))
         t.is_root = c is code

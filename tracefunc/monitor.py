@@ -6,15 +6,15 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
-           'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'lookup',
-           'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
+           'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
+           'lookup', 'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/01_monitor.ipynb #115fe511
+# %% ../nbs/01_monitor.ipynb #96c9fc51
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #5b65ae48
+# %% ../nbs/01_monitor.ipynb #1f9d4986
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -81,7 +81,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #8e44156d
+# %% ../nbs/01_monitor.ipynb #70cc1d28
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -100,7 +100,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #27806c5e
+# %% ../nbs/01_monitor.ipynb #c0368bae
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -137,7 +137,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #5c6420a2
+# %% ../nbs/01_monitor.ipynb #c50c8349
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame')
@@ -158,7 +158,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #c643281b
+# %% ../nbs/01_monitor.ipynb #db5150c0
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -168,7 +168,37 @@ class FrameState:
         self.cur = self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #23e44b6b
+# %% ../nbs/01_monitor.ipynb #e7b0f973
+_GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+class CodeRun:
+    "One armed code object in one session: its lookups, its live frames, and the state of its only frame, if alone."
+    __slots__ = ('table', 'entry', 'append', 'special', 'live', 'solo', 'solo_ok')
+    def __init__(self, table):
+        self.table = table
+        self.entry, self.append, self.special = table.entries.get, table.appends.get, table.specials.get
+        self.live, self.solo = [], None
+        # generator and coroutine frames can resume without a PY_START, so they are always looked up
+        self.solo_ok = not table.code.co_flags & _GEN_FLAGS
+
+    def started(self, f, st):
+        "Frame `f` (state `st`, None if unrecorded) started running this code."
+        live = self.live
+        live.append(f)
+        self.solo = st if len(live) == 1 else None
+
+    def ended(self, f, frames):
+        "Frame `f` finished: when one frame is left, the hot path can skip looking it up."
+        live = self.live
+        if live and live[-1] is f: live.pop()
+        elif f in live: live.remove(f)
+        self.solo = frames.get(live[0]) if len(live) == 1 else None
+
+    def give_up(self):
+        "Some frame of this code may run unannounced: always look frames up."
+        self.solo_ok, self.solo, self.live = False, None, []
+
+# %% ../nbs/01_monitor.ipynb #da908e8a
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -195,7 +225,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #0539b7f8
+# %% ../nbs/01_monitor.ipynb #5c31e60c
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -207,15 +237,18 @@ class Session:
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True):
         self.index = func_index(func.__code__, func)
         self.tables = {id(t.code): t for t in self.index.tables}
+        self.runs = {id(t.code): CodeRun(t) for t in self.index.tables}
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #2e06310a
+# %% ../nbs/01_monitor.ipynb #b5ecbc48
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
     try:
+        if self.running_already():
+            for r in self.runs.values(): r.give_up()
         M.restart_events()
         t = self.tool
         M.register_callback(t, E.PY_START, self.on_start)
@@ -228,6 +261,15 @@ def start(self:Session):
     except BaseException:
         self.stop(); raise
     return self
+
+@patch
+def running_already(self:Session):
+    "Is some frame of the traced code objects already running (on any thread) before monitoring starts?"
+    for f in sys._current_frames().values():
+        while f is not None:
+            if id(f.f_code) in self.tables: return True
+            f = f.f_back
+    return False
 
 @patch
 def arm(self:Session):
@@ -261,7 +303,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #3c76f269
+# %% ../nbs/01_monitor.ipynb #356b1945
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -281,27 +323,32 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #5c8c788c
+# %% ../nbs/01_monitor.ipynb #6ec12d69
 @patch
 def on_start(self:Session, code, offset):
-    t = self.tables[id(code)]
+    r = self.runs[id(code)]
+    t = r.table
     f = _getframe(1)
+    st = None
     if t.is_root:
-        if len(self.calls) >= self.max_calls: return
+        if len(self.calls) >= self.max_calls:   # recording is over: later calls need no PY_START
+            r.give_up()
+            return DISABLE
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
         tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f)
         self.calls.append(tr)
-        self.frames[f] = FrameState(f, tr, t, root=True)
+        st = self.frames[f] = FrameState(f, tr, t, root=True)
         self.active += 1
-        return
-    g = f.f_back
-    while g is not None and id(g.f_code) not in self.tables: g = g.f_back
-    if g is not None:
-        owner = self.frames.get(g)
-        if owner is not None: self.frames[f] = FrameState(f, owner.trace, t, outer=g)
-    elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
-        tr = self.calls[-1]
-        self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
+    else:
+        g = f.f_back
+        while g is not None and id(g.f_code) not in self.tables: g = g.f_back
+        if g is not None:
+            owner = self.frames.get(g)
+            if owner is not None: st = self.frames[f] = FrameState(f, owner.trace, t, outer=g)
+        elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
+            tr = self.calls[-1]
+            st = self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
+    if r.solo_ok: r.started(f, st)
 
 @patch
 def on_special(self:Session, st, offset, sp):
@@ -336,7 +383,10 @@ def on_yield(self:Session, code, offset, value):
 
 @patch
 def on_exit(self:Session, code, offset, value):
-    st = self.frames.pop(_getframe(1), None)
+    f = _getframe(1)
+    st = self.frames.pop(f, None)
+    r = self.runs[id(code)]
+    if r.solo_ok: r.ended(f, self.frames)
     if st is None: return
     if st.cur >= 0: self.leave(st, st.cur)
     if st.root:
@@ -345,38 +395,39 @@ def on_exit(self:Session, code, offset, value):
 
 @patch
 def on_unwind(self:Session, code, offset, exc):
-    if id(code) in self.tables: self.on_exit(code, offset, exc)
+    if id(code) in self.runs: self.on_exit(code, offset, exc)
 
-# %% ../nbs/01_monitor.ipynb #18bc5079
+# %% ../nbs/01_monitor.ipynb #9b3271a2
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
-    tables = sess.index.tables
-    root = next(t for t in tables if t.is_root)
-    root_code, root_entry, root_append, root_special = root.code, root.entries.get, root.appends.get, root.specials.get
-    others = {id(t.code): (t.entries.get, t.appends.get, t.specials.get) for t in tables if t is not root}
+    runs = sess.runs
+    root = next(r for r in runs.values() if r.table.is_root)
+    root_code, root_entry = root.table.code, root.entry
     frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
     last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
     def on_instruction(code, offset):
         nonlocal last
-        if code is root_code: entry, append, special = root_entry, root_append, root_special
-        else: entry, append, special = others[id(code)]
-        s = entry(offset)
+        if code is root_code: r, s = root, root_entry(offset)
+        else: r = runs[id(code)]; s = r.entry(offset)
+        st = r.solo                          # the state of the code's only running frame, if it runs alone
         if s is None:
-            a = append(offset)
+            a = r.append(offset)
             if a is None:
-                sp = special(offset)
+                sp = r.special(offset)
                 if sp is None: return DISABLE     # cannot start a line: never call back here again
-            f = _getframe(1)
-            lf, st = last
-            if f is not lf: st = frames_get(f); last = (f, st)
-            if st is None: return
+            if st is None:
+                f = _getframe(1)
+                lf, st = last
+                if f is not lf: st = frames_get(f); last = (f, st)
+                if st is None: return
             if a is None: on_special(st, offset, sp)
             else: on_append(st, a)
             return
-        f = _getframe(1)
-        lf, st = last
-        if f is not lf: st = frames_get(f); last = (f, st)
-        if st is None: return                # a call that is not recorded
+        if st is None:
+            f = _getframe(1)
+            lf, st = last
+            if f is not lf: st = frames_get(f); last = (f, st)
+            if st is None: return            # a call that is not recorded
         cur = st.cur
         if s >= 0:
             if s == cur: return
@@ -389,7 +440,7 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #ffa98d4c
+# %% ../nbs/01_monitor.ipynb #a51e166a
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -405,15 +456,17 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #9bdbef0a
+# %% ../nbs/01_monitor.ipynb #6b0f6f07
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
     ret = None       # what `fn` returned
+    keep = 'first'   # which hits were sampled when a line ran more than `max_samples` times
+    max_samples = 10
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #2d541253
+# %% ../nbs/01_monitor.ipynb #316d73e4
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -424,7 +477,8 @@ def _code_of(fn):
     except (TypeError, ValueError): return None
 
 def _running_loop():
-    try: return asyncio.get_running_loop()
+    if 'asyncio' not in sys.modules: return None   # no loop can run without asyncio imported
+    try: return sys.modules['asyncio'].get_running_loop()
     except RuntimeError: return None
 
 def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
@@ -442,14 +496,16 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     with sess:
         try:
             ret = fn(*args, **kwargs)
-            if is_async and inspect.iscoroutine(ret): ret = asyncio.run(ret)
+            if is_async and inspect.iscoroutine(ret):
+                import asyncio
+                ret = asyncio.run(ret)
             res.ret = ret
         except Exception as e: res.exc = e
     res.extend(sess.results(incl_unhit))
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #285237cc
+# %% ../nbs/01_monitor.ipynb #14ea9f19
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
@@ -470,6 +526,7 @@ class tracing:
         if isinstance(exc, Exception): self.res.exc = exc
         self.res.extend(sess.results(self.incl_unhit))
         self.res.lines, self.res.func = sess.index.lines, self.func
+        self.res.keep, self.res.max_samples = self.opts['keep'], self.opts['max_samples']
         return False
 
     def __enter__(self): return self._enter(_getframe(1))
