@@ -9,12 +9,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
            'lookup', 'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/01_monitor.ipynb #96c9fc51
+# %% ../nbs/01_monitor.ipynb #e8e52238
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #1f9d4986
+# %% ../nbs/01_monitor.ipynb #b7bc6805
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -81,7 +81,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #70cc1d28
+# %% ../nbs/01_monitor.ipynb #a7c46b56
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -100,7 +100,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #c0368bae
+# %% ../nbs/01_monitor.ipynb #8026feb2
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -137,16 +137,18 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #c50c8349
+# %% ../nbs/01_monitor.ipynb #ca64a80e
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
-    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame')
+    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
     def __init__(self, stack, nlines, max_samples, keep, frame=None):
         self.stack, self.keep, self.max, self.frame = stack, keep, max_samples, frame
-        self.hits = [0] * nlines
-        self.samples = [[] for _ in range(nlines)]
+        # one more slot than lines: `nil`, the line of a frame that is on no line yet, which never wants samples
+        self.nil = nlines
+        self.hits = [0] * (nlines + 1)
+        self.samples = [[] for _ in range(nlines + 1)]
         # 'first' samples while a line has samples left; the other policies sample every hit and keep some
-        self.left = [max_samples if keep == 'first' else -1] * nlines
+        self.left = [max_samples if keep == 'first' else -1] * nlines + [0]
 
     def add(self, li, vals):
         "Store sample `vals` of line `li`, keeping the samples the policy wants."
@@ -158,25 +160,31 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #db5150c0
+# %% ../nbs/01_monitor.ipynb #719b5dbc
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
     def __init__(self, frame, trace, table, outer=None, root=False):
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
-        self.cur = self.loop = self.prov_line = -1
+        self.cur = trace.nil          # the line the frame is on
+        self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #e7b0f973
+# %% ../nbs/01_monitor.ipynb #d01b100b
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
     "One armed code object in one session: its lookups, its live frames, and the state of its only frame, if alone."
-    __slots__ = ('table', 'entry', 'append', 'special', 'live', 'solo', 'solo_ok')
+    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'live', 'solo', 'solo_ok')
     def __init__(self, table):
         self.table = table
-        self.entry, self.append, self.special = table.entries.get, table.appends.get, table.specials.get
+        # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
+        size = len(table.code.co_code) + 2
+        self.entry_at, self.append_at = [None] * size, [None] * size
+        for o, v in table.entries.items(): self.entry_at[o] = v
+        for o, v in table.appends.items(): self.append_at[o] = v
+        self.special = table.specials.get
         self.live, self.solo = [], None
         # generator and coroutine frames can resume without a PY_START, so they are always looked up
         self.solo_ok = not table.code.co_flags & _GEN_FLAGS
@@ -198,7 +206,7 @@ class CodeRun:
         "Some frame of this code may run unannounced: always look frames up."
         self.solo_ok, self.solo, self.live = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #da908e8a
+# %% ../nbs/01_monitor.ipynb #708053cd
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -225,7 +233,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #5c31e60c
+# %% ../nbs/01_monitor.ipynb #0a2485e2
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -242,7 +250,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #b5ecbc48
+# %% ../nbs/01_monitor.ipynb #60baab25
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -294,7 +302,7 @@ def stop(self:Session):
         for ev in CALLBACKS: M.register_callback(t, getattr(E, ev), None)
         M.free_tool_id(t)
     for st in list(self.frames.values()):
-        if st.cur >= 0 and st.prov_line != st.cur: self.leave(st, st.cur)
+        if st.prov_line != st.cur: self.leave(st, st.cur)
     self.frames.clear()
     _QUOTES.clear()
 
@@ -303,7 +311,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #356b1945
+# %% ../nbs/01_monitor.ipynb #618eb674
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -323,7 +331,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #6ec12d69
+# %% ../nbs/01_monitor.ipynb #6fe883bc
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -356,14 +364,14 @@ def on_special(self:Session, st, offset, sp):
     kind, s, loop, riders, loop_riders = sp
     cur = st.cur
     if kind == 'close':
-        if cur >= 0 and (st.left[cur] or st.prov_line == cur): self.leave(st, cur)
-        st.cur = -1
+        if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
+        st.cur = st.trace.nil
         return
     if s == cur:
         if not loop: return
         if st.loop != offset: st.loop = offset; return
         riders = loop_riders     # the loop checked again without leaving its line: its code-less body ran
-    if cur >= 0 and st.left[cur]: self.leave(st, cur)
+    if st.left[cur]: self.leave(st, cur)
     st.cur, st.loop = s, offset
     st.hits[s] += 1
     for r in riders:
@@ -379,7 +387,7 @@ def on_append(self:Session, st, li):
 @patch
 def on_yield(self:Session, code, offset, value):
     st = self.frames.get(_getframe(1))
-    if st is not None and st.cur >= 0: self.leave(st, st.cur, provisional=True)
+    if st is not None: self.leave(st, st.cur, provisional=True)
 
 @patch
 def on_exit(self:Session, code, offset, value):
@@ -388,7 +396,7 @@ def on_exit(self:Session, code, offset, value):
     r = self.runs[id(code)]
     if r.solo_ok: r.ended(f, self.frames)
     if st is None: return
-    if st.cur >= 0: self.leave(st, st.cur)
+    self.leave(st, st.cur)
     if st.root:
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
@@ -397,21 +405,21 @@ def on_exit(self:Session, code, offset, value):
 def on_unwind(self:Session, code, offset, exc):
     if id(code) in self.runs: self.on_exit(code, offset, exc)
 
-# %% ../nbs/01_monitor.ipynb #9b3271a2
+# %% ../nbs/01_monitor.ipynb #064d56a6
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
     root = next(r for r in runs.values() if r.table.is_root)
-    root_code, root_entry = root.table.code, root.entry
+    root_code, root_entry_at = root.table.code, root.entry_at
     frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
     last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
     def on_instruction(code, offset):
         nonlocal last
-        if code is root_code: r, s = root, root_entry(offset)
-        else: r = runs[id(code)]; s = r.entry(offset)
+        if code is root_code: r, s = root, root_entry_at[offset]
+        else: r = runs[id(code)]; s = r.entry_at[offset]
         st = r.solo                          # the state of the code's only running frame, if it runs alone
         if s is None:
-            a = r.append(offset)
+            a = r.append_at[offset]
             if a is None:
                 sp = r.special(offset)
                 if sp is None: return DISABLE     # cannot start a line: never call back here again
@@ -434,13 +442,13 @@ def instruction_handler(sess):
         else:                                # a loop head: a new hit when reached again without leaving the line
             s = ~s
             if s == cur and st.loop != offset: st.loop = offset; return
-        if cur >= 0 and st.left[cur]: leave(st, cur)
+            st.loop = offset                 # (a loop's other entries are specials, which reset this)
+        if st.left[cur]: leave(st, cur)
         st.cur = s
-        st.loop = offset
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #a51e166a
+# %% ../nbs/01_monitor.ipynb #1a2f158d
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -456,7 +464,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #6b0f6f07
+# %% ../nbs/01_monitor.ipynb #f416b492
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -466,7 +474,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #316d73e4
+# %% ../nbs/01_monitor.ipynb #1d48bf32
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -505,7 +513,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #14ea9f19
+# %% ../nbs/01_monitor.ipynb #0231c974
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
