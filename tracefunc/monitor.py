@@ -9,12 +9,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
            'lookup', 'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/01_monitor.ipynb #e8e52238
+# %% ../nbs/01_monitor.ipynb #1ab60c7f
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #b7bc6805
+# %% ../nbs/01_monitor.ipynb #6c41a504
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -81,7 +81,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #a7c46b56
+# %% ../nbs/01_monitor.ipynb #864f2d50
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -100,7 +100,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #8026feb2
+# %% ../nbs/01_monitor.ipynb #be8e7b83
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -137,7 +137,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #ca64a80e
+# %% ../nbs/01_monitor.ipynb #9e3c5aec
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -160,7 +160,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #719b5dbc
+# %% ../nbs/01_monitor.ipynb #a9ad9207
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -171,7 +171,7 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #d01b100b
+# %% ../nbs/01_monitor.ipynb #abb2a801
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
@@ -206,7 +206,7 @@ class CodeRun:
         "Some frame of this code may run unannounced: always look frames up."
         self.solo_ok, self.solo, self.live = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #708053cd
+# %% ../nbs/01_monitor.ipynb #8e58b81d
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -233,7 +233,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #0a2485e2
+# %% ../nbs/01_monitor.ipynb #c6b40cbe
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -250,7 +250,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #60baab25
+# %% ../nbs/01_monitor.ipynb #d8d2a32b
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -304,6 +304,7 @@ def stop(self:Session):
     for st in list(self.frames.values()):
         if st.prov_line != st.cur: self.leave(st, st.cur)
     self.frames.clear()
+    for tr in self.calls: tr.frame = None   # frames hold their locals (and their callers): let them go now
     _QUOTES.clear()
 
 @patch
@@ -311,7 +312,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #618eb674
+# %% ../nbs/01_monitor.ipynb #7982dc4b
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -331,7 +332,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #6fe883bc
+# %% ../nbs/01_monitor.ipynb #9b7d9aba
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -380,9 +381,8 @@ def on_special(self:Session, st, offset, sp):
 
 @patch
 def on_append(self:Session, st, li):
-    "A comprehension produced an element: count it, and sample it while it wants samples."
-    st.hits[li] += 1
-    if st.left[li]: st.trace.add(li, sample(st, li, self.width))
+    "Sample the element a comprehension just produced (the hot path counted it)."
+    st.trace.add(li, sample(st, li, self.width))
 
 @patch
 def on_yield(self:Session, code, offset, value):
@@ -405,7 +405,7 @@ def on_exit(self:Session, code, offset, value):
 def on_unwind(self:Session, code, offset, exc):
     if id(code) in self.runs: self.on_exit(code, offset, exc)
 
-# %% ../nbs/01_monitor.ipynb #064d56a6
+# %% ../nbs/01_monitor.ipynb #ef71523d
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -429,7 +429,9 @@ def instruction_handler(sess):
                 if f is not lf: st = frames_get(f); last = (f, st)
                 if st is None: return
             if a is None: on_special(st, offset, sp)
-            else: on_append(st, a)
+            else:                            # a comprehension produced an element
+                st.hits[a] += 1
+                if st.left[a]: on_append(st, a)
             return
         if st is None:
             f = _getframe(1)
@@ -448,7 +450,7 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #1a2f158d
+# %% ../nbs/01_monitor.ipynb #62fdb055
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -464,7 +466,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #f416b492
+# %% ../nbs/01_monitor.ipynb #49dd58cc
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -474,7 +476,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #1d48bf32
+# %% ../nbs/01_monitor.ipynb #fa183bb1
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -513,7 +515,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #0231c974
+# %% ../nbs/01_monitor.ipynb #7854ef51
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
