@@ -593,3 +593,15 @@ def source_oddities(a, b):
         'T')
     def inner(): return inner.tag
     return w, x, total, inner()
+
+
+def raises_with(xs):
+    xs.append(1)
+    raise ValueError(len(xs))
+
+def catches_then_mutates():
+    xs = []
+    try: raises_with(xs)
+    except ValueError: pass
+    xs.append(2)
+    return xs

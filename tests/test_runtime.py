@@ -543,3 +543,11 @@ def test_describe_big_container_reprs_only_a_prefix(make):
     calls.clear()
     assert describe(val) == (type(val).__name__, exp)
     assert len(calls) <= 51
+
+
+def test_unwinding_frame_is_sampled_when_it_unwinds_not_at_session_end():
+    "The raising line's names are described as the frame unwinds: a later mutation by the caller does not show."
+    res = tracefunc(S.catches_then_mutates, target_func=S.raises_with)
+    assert res.ret == [1, 2]
+    (_, d), = res
+    assert d['raise ValueError(len(xs))'] == (1, {'ValueError': [('type', "<class 'ValueError'>")], 'len': [('builtin_function_or_method', '<built-in function len>')], 'xs': [('list', '[1]')]})

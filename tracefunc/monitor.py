@@ -7,14 +7,15 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
-           'lookup', 'sample', 'Session', 'instruction_handler', 'TraceResults', 'tracefunc', 'tracing']
+           'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
+           'tracing']
 
-# %% ../nbs/01_monitor.ipynb #1ab60c7f
+# %% ../nbs/01_monitor.ipynb #bfcb9c02
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #6c41a504
+# %% ../nbs/01_monitor.ipynb #15b495d3
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -81,7 +82,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #864f2d50
+# %% ../nbs/01_monitor.ipynb #7209a464
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -100,7 +101,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #be8e7b83
+# %% ../nbs/01_monitor.ipynb #c1350ac7
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -137,7 +138,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #9e3c5aec
+# %% ../nbs/01_monitor.ipynb #7212cbed
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -160,7 +161,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #a9ad9207
+# %% ../nbs/01_monitor.ipynb #0015c150
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -171,7 +172,7 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #abb2a801
+# %% ../nbs/01_monitor.ipynb #b2631d67
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
@@ -206,7 +207,7 @@ class CodeRun:
         "Some frame of this code may run unannounced: always look frames up."
         self.solo_ok, self.solo, self.live = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #8e58b81d
+# %% ../nbs/01_monitor.ipynb #19355ee5
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -233,7 +234,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #c6b40cbe
+# %% ../nbs/01_monitor.ipynb #a20089a0
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -250,7 +251,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #d8d2a32b
+# %% ../nbs/01_monitor.ipynb #d73f1392
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -260,10 +261,11 @@ def start(self:Session):
         M.restart_events()
         t = self.tool
         M.register_callback(t, E.PY_START, self.on_start)
-        M.register_callback(t, E.PY_RETURN, self.on_exit)
+        on_return, on_unwind = exit_handlers(self)
+        M.register_callback(t, E.PY_RETURN, on_return)
         M.register_callback(t, E.PY_YIELD, self.on_yield)
         M.register_callback(t, E.INSTRUCTION, instruction_handler(self))
-        M.register_callback(t, E.PY_UNWIND, self.on_unwind)
+        M.register_callback(t, E.PY_UNWIND, on_unwind)
         if self.max_calls > 0: self.arm()
         M.set_events(t, GLOBAL_EVENTS)
     except BaseException:
@@ -281,7 +283,10 @@ def running_already(self:Session):
 
 @patch
 def arm(self:Session):
-    for t in self.index.tables: M.set_local_events(self.tool, t.code, LOCAL_EVENTS)
+    for t in self.index.tables:
+        # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
+        ev = LOCAL_EVENTS if t.entries or t.specials else LOCAL_EVENTS & ~E.PY_YIELD
+        M.set_local_events(self.tool, t.code, ev)
     self.armed = True
 
 @patch
@@ -312,7 +317,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #7982dc4b
+# %% ../nbs/01_monitor.ipynb #9823609d
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -332,7 +337,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #9b7d9aba
+# %% ../nbs/01_monitor.ipynb #82237e98
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -387,25 +392,17 @@ def on_append(self:Session, st, li):
 @patch
 def on_yield(self:Session, code, offset, value):
     st = self.frames.get(_getframe(1))
-    if st is not None: self.leave(st, st.cur, provisional=True)
+    if st is not None and st.cur != st.trace.nil: self.leave(st, st.cur, provisional=True)
 
 @patch
-def on_exit(self:Session, code, offset, value):
-    f = _getframe(1)
-    st = self.frames.pop(f, None)
-    r = self.runs[id(code)]
-    if r.solo_ok: r.ended(f, self.frames)
-    if st is None: return
+def finish(self:Session, st):
+    "Frame state `st` returned or unwound: close its line; disarm early once every recorded call is over."
     self.leave(st, st.cur)
     if st.root:
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-@patch
-def on_unwind(self:Session, code, offset, exc):
-    if id(code) in self.runs: self.on_exit(code, offset, exc)
-
-# %% ../nbs/01_monitor.ipynb #ef71523d
+# %% ../nbs/01_monitor.ipynb #ded9fb6b
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -450,7 +447,27 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #62fdb055
+# %% ../nbs/01_monitor.ipynb #82368939
+def exit_handlers(sess):
+    "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
+    frames, runs, finish = sess.frames, sess.runs, sess.finish
+    frames_pop = frames.pop
+    def on_return(code, offset, value):
+        f = _getframe(1)
+        st = frames_pop(f, None)
+        r = runs[id(code)]
+        if r.solo_ok: r.ended(f, frames)
+        if st is not None: finish(st)
+    def on_unwind(code, offset, exc):  # a global event: foreign code unwinds too
+        r = runs.get(id(code))
+        if r is None: return
+        f = _getframe(1)
+        st = frames_pop(f, None)
+        if r.solo_ok: r.ended(f, frames)
+        if st is not None: finish(st)
+    return on_return, on_unwind
+
+# %% ../nbs/01_monitor.ipynb #e5afad34
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -466,7 +483,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #49dd58cc
+# %% ../nbs/01_monitor.ipynb #f7411180
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -476,7 +493,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #fa183bb1
+# %% ../nbs/01_monitor.ipynb #af5f5aec
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -515,7 +532,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #7854ef51
+# %% ../nbs/01_monitor.ipynb #da839d68
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
