@@ -10,12 +10,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
            'tracing']
 
-# %% ../nbs/01_monitor.ipynb #bfcb9c02
+# %% ../nbs/01_monitor.ipynb #76de74a7
 import sys, os, sysconfig, site, asyncio, inspect, re
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #15b495d3
+# %% ../nbs/01_monitor.ipynb #8f9b5eab
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -82,7 +82,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #7209a464
+# %% ../nbs/01_monitor.ipynb #5e843ae8
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -101,7 +101,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #c1350ac7
+# %% ../nbs/01_monitor.ipynb #2dd2dd29
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -138,7 +138,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #7212cbed
+# %% ../nbs/01_monitor.ipynb #78423261
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -161,7 +161,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #0015c150
+# %% ../nbs/01_monitor.ipynb #a48a6725
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -172,7 +172,7 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #b2631d67
+# %% ../nbs/01_monitor.ipynb #fbeb884b
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
@@ -207,7 +207,7 @@ class CodeRun:
         "Some frame of this code may run unannounced: always look frames up."
         self.solo_ok, self.solo, self.live = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #19355ee5
+# %% ../nbs/01_monitor.ipynb #1a11c873
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -234,7 +234,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #a20089a0
+# %% ../nbs/01_monitor.ipynb #6c661df2
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -251,7 +251,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #d73f1392
+# %% ../nbs/01_monitor.ipynb #c5a6b1a1
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -310,6 +310,7 @@ def stop(self:Session):
         if st.prov_line != st.cur: self.leave(st, st.cur)
     self.frames.clear()
     for tr in self.calls: tr.frame = None   # frames hold their locals (and their callers): let them go now
+    self.stop_frame = None   # the caller's frame holds this session: break the cycle
     _QUOTES.clear()
 
 @patch
@@ -317,7 +318,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #9823609d
+# %% ../nbs/01_monitor.ipynb #8f0f2b41
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -337,7 +338,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #82237e98
+# %% ../nbs/01_monitor.ipynb #d222ade5
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -402,7 +403,7 @@ def finish(self:Session, st):
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-# %% ../nbs/01_monitor.ipynb #ded9fb6b
+# %% ../nbs/01_monitor.ipynb #c1a33eda
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -447,7 +448,7 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #82368939
+# %% ../nbs/01_monitor.ipynb #a8d07dab
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish = sess.frames, sess.runs, sess.finish
@@ -467,7 +468,7 @@ def exit_handlers(sess):
         if st is not None: finish(st)
     return on_return, on_unwind
 
-# %% ../nbs/01_monitor.ipynb #e5afad34
+# %% ../nbs/01_monitor.ipynb #86c6c3ca
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -483,7 +484,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #f7411180
+# %% ../nbs/01_monitor.ipynb #55a3b0b2
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -493,7 +494,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #af5f5aec
+# %% ../nbs/01_monitor.ipynb #42d5b3a7
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -532,7 +533,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #da839d68
+# %% ../nbs/01_monitor.ipynb #0e81028f
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
