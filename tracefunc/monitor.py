@@ -10,12 +10,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
            'tracing']
 
-# %% ../nbs/01_monitor.ipynb #76de74a7
-import sys, os, sysconfig, site, asyncio, inspect, re
+# %% ../nbs/01_monitor.ipynb #e1b6a092
+import sys, os, sysconfig, site, inspect, re, threading
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #8f9b5eab
+# %% ../nbs/01_monitor.ipynb #526394b4
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -82,11 +82,12 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #5e843ae8
+# %% ../nbs/01_monitor.ipynb #b0e0862c
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
 _getframe = sys._getframe
+_get_ident = threading.get_ident
 _MISSING = object()
 UNAVAILABLE = ('NameError', '<unavailable>')
 
@@ -101,7 +102,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #2dd2dd29
+# %% ../nbs/01_monitor.ipynb #70a5780b
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -138,7 +139,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #78423261
+# %% ../nbs/01_monitor.ipynb #31899a46
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -161,7 +162,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #a48a6725
+# %% ../nbs/01_monitor.ipynb #fecf440d
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -172,13 +173,15 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #fbeb884b
+# %% ../nbs/01_monitor.ipynb #0127d60b
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
-    "One armed code object in one session: its lookups, its live frames, and the state of its only frame, if alone."
-    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'live', 'solo', 'solo_ok')
-    def __init__(self, table):
+    """One armed code object in one session: its lookups, and the states of the frames running it, innermost last.
+    Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
+    holds, the hot path takes its state (`solo`) without calling `sys._getframe`."""
+    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'stack', 'solo', 'solo_ok', 'dummy')
+    def __init__(self, table, nlines):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
         size = len(table.code.co_code) + 2
@@ -186,28 +189,30 @@ class CodeRun:
         for o, v in table.entries.items(): self.entry_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         self.special = table.specials.get
-        self.live, self.solo = [], None
-        # generator and coroutine frames can resume without a PY_START, so they are always looked up
+        self.stack, self.solo = [], None
+        # the state of frames that are not recorded: it counts into a trace nobody reads and never samples
+        self.dummy = FrameState(None, CallTrace('', nlines, 0, 'first'), table)
+        # generator and coroutine frames suspend and resume out of LIFO order: always looked up
         self.solo_ok = not table.code.co_flags & _GEN_FLAGS
 
-    def started(self, f, st):
-        "Frame `f` (state `st`, None if unrecorded) started running this code."
-        live = self.live
-        live.append(f)
-        self.solo = st if len(live) == 1 else None
+    def started(self, st):
+        "A frame (state `st`, None if not recorded) started running this code."
+        top = self.dummy if st is None else st
+        self.stack.append(top)
+        self.solo = top
 
-    def ended(self, f, frames):
-        "Frame `f` finished: when one frame is left, the hot path can skip looking it up."
-        live = self.live
-        if live and live[-1] is f: live.pop()
-        elif f in live: live.remove(f)
-        self.solo = frames.get(live[0]) if len(live) == 1 else None
+    def ended(self):
+        "The innermost frame returned or unwound: return its state."
+        stack = self.stack
+        st = stack.pop()
+        self.solo = stack[-1] if stack else None
+        return st
 
     def give_up(self):
-        "Some frame of this code may run unannounced: always look frames up."
-        self.solo_ok, self.solo, self.live = False, None, []
+        "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
+        self.solo_ok, self.solo, self.stack = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #1a11c873
+# %% ../nbs/01_monitor.ipynb #baef2c83
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -234,7 +239,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #6c661df2
+# %% ../nbs/01_monitor.ipynb #e04d3cda
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -246,12 +251,13 @@ class Session:
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True):
         self.index = func_index(func.__code__, func)
         self.tables = {id(t.code): t for t in self.index.tables}
-        self.runs = {id(t.code): CodeRun(t) for t in self.index.tables}
+        self.runs = {id(t.code): CodeRun(t, len(self.index.lines)) for t in self.index.tables}
+        self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #c5a6b1a1
+# %% ../nbs/01_monitor.ipynb #89c4121a
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -318,7 +324,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #8f0f2b41
+# %% ../nbs/01_monitor.ipynb #df887702
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -338,17 +344,20 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #d222ade5
+# %% ../nbs/01_monitor.ipynb #a87ae1d7
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
+    if r.solo_ok and _get_ident() != self.owner:
+        r.give_up()    # another thread runs this code: its frames interleave with ours
     t = r.table
-    f = _getframe(1)
     st = None
+    if t.is_root and len(self.calls) >= self.max_calls:
+        # recording is over: later calls need no PY_START (cheaper than keeping the frame stack in order)
+        r.give_up()
+        return DISABLE
+    f = _getframe(1)
     if t.is_root:
-        if len(self.calls) >= self.max_calls:   # recording is over: later calls need no PY_START
-            r.give_up()
-            return DISABLE
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
         tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f)
         self.calls.append(tr)
@@ -363,7 +372,7 @@ def on_start(self:Session, code, offset):
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
             st = self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
-    if r.solo_ok: r.started(f, st)
+    if r.solo_ok: r.started(st)
 
 @patch
 def on_special(self:Session, st, offset, sp):
@@ -403,7 +412,7 @@ def finish(self:Session, st):
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-# %% ../nbs/01_monitor.ipynb #c1a33eda
+# %% ../nbs/01_monitor.ipynb #67e52bdf
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -448,27 +457,37 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #a8d07dab
+# %% ../nbs/01_monitor.ipynb #0f821a2f
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish = sess.frames, sess.runs, sess.finish
     frames_pop = frames.pop
+    def end(r, f):
+        "Frame `f` of code run `r` returned or unwound."
+        if r.solo_ok:                  # frames end in LIFO order: the innermost state is this frame's
+            st = r.ended()
+            if st is r.dummy: return
+            frames_pop(st.frame, None)
+        else:
+            st = frames_pop(f, None)
+            if st is None: return
+        finish(st)
     def on_return(code, offset, value):
-        f = _getframe(1)
-        st = frames_pop(f, None)
         r = runs[id(code)]
-        if r.solo_ok: r.ended(f, frames)
-        if st is not None: finish(st)
+        if r.solo_ok:                  # the common case, inlined: one call per return of the target
+            stack = r.stack
+            st = stack.pop()
+            r.solo = stack[-1] if stack else None
+            if st is r.dummy: return
+            frames_pop(st.frame, None)
+            finish(st)
+        else: end(r, _getframe(1))
     def on_unwind(code, offset, exc):  # a global event: foreign code unwinds too
         r = runs.get(id(code))
-        if r is None: return
-        f = _getframe(1)
-        st = frames_pop(f, None)
-        if r.solo_ok: r.ended(f, frames)
-        if st is not None: finish(st)
+        if r is not None: end(r, _getframe(1))
     return on_return, on_unwind
 
-# %% ../nbs/01_monitor.ipynb #86c6c3ca
+# %% ../nbs/01_monitor.ipynb #0cd59cc3
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -484,7 +503,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #55a3b0b2
+# %% ../nbs/01_monitor.ipynb #6a0a0c23
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -494,7 +513,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #42d5b3a7
+# %% ../nbs/01_monitor.ipynb #32c673be
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -533,7 +552,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #0e81028f
+# %% ../nbs/01_monitor.ipynb #4f5a0aa6
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
