@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #c8a6e29c
+# %% ../nbs/00_indexer.ipynb #affade5c
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #81c7836f
+# %% ../nbs/00_indexer.ipynb #25c061a9
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,7 +35,7 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #f7989b66
+# %% ../nbs/00_indexer.ipynb #6b8b1874
 def _source_tree(code):
     "Parsed AST and source lines of the file (or cell) that defines `code`."
     fn = code.co_filename
@@ -51,7 +51,7 @@ def _source_tree(code):
     except SyntaxError as e: raise ValueError(f"the source of {code.co_qualname} in {fn!r} does not parse: {e}") from None
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #ce3c6b30
+# %% ../nbs/00_indexer.ipynb #81b5651b
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -81,7 +81,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #6d21adfb
+# %% ../nbs/00_indexer.ipynb #bb0b12a5
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -114,7 +114,7 @@ def find_node(tree, code):
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #bb979d8d
+# %% ../nbs/00_indexer.ipynb #6ccd0dc8
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -133,7 +133,7 @@ class Line:
     next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
     loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #e3f34068
+# %% ../nbs/00_indexer.ipynb #2056ce87
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
@@ -161,7 +161,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #c7b765b0
+# %% ../nbs/00_indexer.ipynb #8f3f8c32
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -174,7 +174,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #871cb15f
+# %% ../nbs/00_indexer.ipynb #f0e6ee00
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -233,7 +233,7 @@ class _Indexer:
             self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
         return line
 
-# %% ../nbs/00_indexer.ipynb #4dabbe8c
+# %% ../nbs/00_indexer.ipynb #696593ea
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -252,7 +252,7 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #f7138e69
+# %% ../nbs/00_indexer.ipynb #7b1dc081
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
@@ -277,7 +277,7 @@ class CodeTable:
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #fe2ea70a
+# %% ../nbs/00_indexer.ipynb #a3cd16b3
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -293,7 +293,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #b51be4fc
+# %% ../nbs/00_indexer.ipynb #0c43ba14
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -303,46 +303,7 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-def _exits(ins, where):
-    "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
-    for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
-        n = l.node
-        inside = lambda m: isinstance(m, Line) and l.end <= m.start < (n.end_lineno, n.end_col_offset)
-        body = next((k for k, m in enumerate(where) if inside(m)), None)
-        if body is None: continue
-        for k in range(body, len(where)):
-            if where[k] is l: where[k] = 'exit'
-
-def _owner_comp(lines, p):
-    "The comprehension whose element an append or yield at position `p` produces."
-    best = None
-    for l in lines:
-        if l.kind == 'comp' and l.elt[0] <= (p.lineno, p.col_offset) and (p.end_lineno, p.end_col_offset) <= l.elt[1]:
-            if best is None or l.elt[0] >= best.elt[0]: best = l
-    return best
-
-_NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
-                   'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
-
-def _riders(lines, has_code):
-    "Statements with no bytecode (`global`, `nonlocal`, `pass`...): counted with the statement that follows them."
-    after, looped = {}, {}
-    by_node = {id(l.node): l for l in lines if l.kind == 'stmt'}
-    for l in lines:
-        if l.kind != 'stmt' or l in has_code: continue
-        body = getattr(l.node, 'body', None)
-        n = by_node.get(id(body[0])) if isinstance(body, list) and body else None   # `try: x = 1`: with its body
-        if n is None or n not in has_code: n = l.next
-        while n is not None and n not in has_code: n = n.next
-        if n is not None: after.setdefault(n, []).append(l)
-        elif l.loop is not None:   # a loop body with no code of its own runs once per extra check of the loop
-            body, m = [], l.loop
-            first = next((x for x in lines if x.kind == 'stmt' and x.loop is m), None)
-            while first is not None: body.append(first); first = first.next
-            if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
-    return after, looped
-
-# %% ../nbs/00_indexer.ipynb #9dca189a
+# %% ../nbs/00_indexer.ipynb #e842e09d
 def _exits(ins, where):
     "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
@@ -435,7 +396,7 @@ def code_table(code, node, lines, parent=None):
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #280ceab2
+# %% ../nbs/00_indexer.ipynb #6cc0c391
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
