@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #affade5c
+# %% ../nbs/00_indexer.ipynb #f726f79e
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #25c061a9
+# %% ../nbs/00_indexer.ipynb #fd7114f1
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,7 +35,7 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #6b8b1874
+# %% ../nbs/00_indexer.ipynb #809fa182
 def _source_tree(code):
     "Parsed AST and source lines of the file (or cell) that defines `code`."
     fn = code.co_filename
@@ -51,7 +51,7 @@ def _source_tree(code):
     except SyntaxError as e: raise ValueError(f"the source of {code.co_qualname} in {fn!r} does not parse: {e}") from None
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #81b5651b
+# %% ../nbs/00_indexer.ipynb #ec67fe62
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -81,7 +81,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #bb0b12a5
+# %% ../nbs/00_indexer.ipynb #e14bee28
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -114,7 +114,7 @@ def find_node(tree, code):
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #6ccd0dc8
+# %% ../nbs/00_indexer.ipynb #9e2f5804
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -133,7 +133,7 @@ class Line:
     next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
     loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #2056ce87
+# %% ../nbs/00_indexer.ipynb #f66d1bf8
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
@@ -161,7 +161,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #8f3f8c32
+# %% ../nbs/00_indexer.ipynb #db0afae1
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -174,7 +174,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #f0e6ee00
+# %% ../nbs/00_indexer.ipynb #fb76d76c
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -233,7 +233,7 @@ class _Indexer:
             self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
         return line
 
-# %% ../nbs/00_indexer.ipynb #696593ea
+# %% ../nbs/00_indexer.ipynb #a3894fb9
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -252,7 +252,7 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #7b1dc081
+# %% ../nbs/00_indexer.ipynb #67d38a2b
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
@@ -277,7 +277,7 @@ class CodeTable:
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #a3cd16b3
+# %% ../nbs/00_indexer.ipynb #1bbedfc9
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -293,7 +293,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #0c43ba14
+# %% ../nbs/00_indexer.ipynb #93cfe043
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -303,7 +303,7 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-# %% ../nbs/00_indexer.ipynb #e842e09d
+# %% ../nbs/00_indexer.ipynb #21a930e2
 def _exits(ins, where):
     "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
@@ -343,6 +343,7 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
+# %% ../nbs/00_indexer.ipynb #1f4a351e
 def code_table(code, node, lines, parent=None):
     "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
     at = _spread(lines)
@@ -396,7 +397,7 @@ def code_table(code, node, lines, parent=None):
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #6cc0c391
+# %% ../nbs/00_indexer.ipynb #3a8d0ca1
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
