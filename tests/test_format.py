@@ -242,3 +242,19 @@ def test_diff_hits_only_values_only_and_extra_calls():
     extra = two.diff(one)
     assert {x['call'] for x in extra} == {2} and all(x['hits'][1] is None for x in extra)
     assert '| call | line |' in extra._repr_markdown_()
+
+
+def safe_ratio(a, b):
+    try: r = a / b
+    except ZeroDivisionError: r = None
+    return r
+
+def test_returning_none_is_an_outcome_and_unhit_lines_diff_as_not_run():
+    "A function that returned None says so (it did not raise); a line unhit in one trace reads '(not run)' in the diff."
+    ok, zero = tracefunc(safe_ratio, 1, 2, incl_unhit=True), tracefunc(safe_ratio, 1, 0)
+    assert ok.to_dict()['returned'] == ['float', '0.5'] and zero.to_dict()['returned'] == ['NoneType', 'None']
+    assert str(zero).splitlines()[-1] == 'Returned None'
+    with tracing(safe_ratio) as t: safe_ratio(1, 0)
+    assert t.to_dict()['returned'] is None     # a tracing block has no return value
+    text = str(ok.diff(zero))
+    assert '-     (not run)\n+     1×' in text and '0×' not in text

@@ -32,8 +32,8 @@ input.
     - `names`: `{name: [[type name, repr], ...]}`, the values after each sampled hit (`min(hits, 10)` of them by
       default).
 - `exception`: `{'type': ..., 'message': ...}` of the exception the run raised, or `None`.
-- `returned`: `[type name, repr]` of the return value, or `None` (when it raised or returned `None`, and for
-  `tracing` results).
+- `returned`: `[type name, repr]` of the return value (`['NoneType', 'None']` for a function that returned
+  `None`), or `None` when it raised, and for `tracing` results.
 
 Docs: https://example.github.io/tracefunc/format.html.md"""
 
@@ -98,7 +98,7 @@ def to_dict(self:TraceResults):
     return dict(function=getattr(f, '__qualname__', None), file=short_path(code.co_filename, os.getcwd()) if code else None,
                 lineno=code.co_firstlineno if code else None, keep=getattr(self, 'keep', None), calls=calls,
                 exception=None if exc is None else dict(type=type(exc).__name__, message=str(exc)),
-                returned=None if self.ret is None else list(describe(self.ret, 80)))
+                returned=list(describe(self.ret, 80)) if self.ret is not None or self.returned else None)
 
 # %% ../nbs/02_format.ipynb #aec933c6
 NOISE_TYPES = frozenset({'module', 'type', 'function', 'builtin_function_or_method', 'method', 'method-wrapper',
@@ -288,7 +288,7 @@ def diff(self:TraceResults, other, labels=('a', 'b')):
 # %% ../nbs/02_format.ipynb #f3f6e04d
 def _side(hits, names, i):
     "One trace's side of a differing line: its count and the names whose values read differently."
-    if hits[i] is None: return '(not run)'
+    if not hits[i]: return '(not run)'   # absent, or an unhit line of an incl_unhit trace
     vals = []
     for n, pair in names.items():
         s, other = pair[i], pair[1 - i]

@@ -10,12 +10,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
            'tracing']
 
-# %% ../nbs/01_monitor.ipynb #e1b6a092
+# %% ../nbs/01_monitor.ipynb #841a9293
 import sys, os, sysconfig, site, inspect, re, threading
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #526394b4
+# %% ../nbs/01_monitor.ipynb #100fe7f0
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -82,7 +82,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #b0e0862c
+# %% ../nbs/01_monitor.ipynb #08aded3a
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -102,7 +102,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #70a5780b
+# %% ../nbs/01_monitor.ipynb #3ff03f6b
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -139,7 +139,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #31899a46
+# %% ../nbs/01_monitor.ipynb #b26b7e8c
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -162,7 +162,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #fecf440d
+# %% ../nbs/01_monitor.ipynb #0bad771b
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -173,7 +173,7 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #0127d60b
+# %% ../nbs/01_monitor.ipynb #70996e71
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
@@ -212,7 +212,7 @@ class CodeRun:
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
         self.solo_ok, self.solo, self.stack = False, None, []
 
-# %% ../nbs/01_monitor.ipynb #baef2c83
+# %% ../nbs/01_monitor.ipynb #720a56a1
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -239,7 +239,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #e04d3cda
+# %% ../nbs/01_monitor.ipynb #801010ef
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -257,7 +257,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #89c4121a
+# %% ../nbs/01_monitor.ipynb #759bb978
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -324,7 +324,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #df887702
+# %% ../nbs/01_monitor.ipynb #5825927e
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -344,7 +344,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #a87ae1d7
+# %% ../nbs/01_monitor.ipynb #571dc299
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -412,7 +412,7 @@ def finish(self:Session, st):
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-# %% ../nbs/01_monitor.ipynb #67e52bdf
+# %% ../nbs/01_monitor.ipynb #26b84bb8
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -457,7 +457,7 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #0f821a2f
+# %% ../nbs/01_monitor.ipynb #7dfbec4b
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish = sess.frames, sess.runs, sess.finish
@@ -487,7 +487,7 @@ def exit_handlers(sess):
         if r is not None: end(r, _getframe(1))
     return on_return, on_unwind
 
-# %% ../nbs/01_monitor.ipynb #0cd59cc3
+# %% ../nbs/01_monitor.ipynb #8afaccd0
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -503,17 +503,18 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #6a0a0c23
+# %% ../nbs/01_monitor.ipynb #bebf4a6c
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
     ret = None       # what `fn` returned
+    returned = False # did `fn` return (`tracefunc` only: a `tracing` block has no return value)
     keep = 'first'   # which hits were sampled when a line ran more than `max_samples` times
     max_samples = 10
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #32c673be
+# %% ../nbs/01_monitor.ipynb #699f6071
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -546,13 +547,13 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
             if is_async and inspect.iscoroutine(ret):
                 import asyncio
                 ret = asyncio.run(ret)
-            res.ret = ret
+            res.ret, res.returned = ret, True
         except Exception as e: res.exc = e
     res.extend(sess.results(incl_unhit))
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #4f5a0aa6
+# %% ../nbs/01_monitor.ipynb #4e22fff8
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
