@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #f726f79e
+# %% ../nbs/00_indexer.ipynb #dec8b53c
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #fd7114f1
+# %% ../nbs/00_indexer.ipynb #0ad40a6f
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,9 +35,11 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #809fa182
+# %% ../nbs/00_indexer.ipynb #cd0fd168
+_TREES = {}   # filename -> (linecache's list of lines, tree, text): functions of one file share one parse
+
 def _source_tree(code):
-    "Parsed AST and source lines of the file (or cell) that defines `code`."
+    "Parsed AST and source text of the file (or cell) that defines `code`."
     fn = code.co_filename
     lines = linecache.getlines(fn)
     if not lines:
@@ -46,12 +48,16 @@ def _source_tree(code):
     if not lines:
         raise ValueError(f"{code.co_qualname} (from {fn!r}) has no source: it was made by exec/compile without a file, "
                          "or its file is gone")
+    hit = _TREES.get(fn)
+    if hit is not None and hit[0] is lines: return hit[1], hit[2]   # linecache hands out a new list when it rereads
     src = ''.join(lines)
     try: tree = ast.parse(src, fn)
     except SyntaxError as e: raise ValueError(f"the source of {code.co_qualname} in {fn!r} does not parse: {e}") from None
+    if len(_TREES) >= 16: _TREES.pop(next(iter(_TREES)))
+    _TREES[fn] = (lines, tree, src)
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #ec67fe62
+# %% ../nbs/00_indexer.ipynb #88498328
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -81,7 +87,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #e14bee28
+# %% ../nbs/00_indexer.ipynb #d71136db
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -99,22 +105,33 @@ def _contains(node, pos):
     l, c = pos[0], pos[2]
     return (node.lineno, node.col_offset) <= (l, c) <= (node.end_lineno, node.end_col_offset)
 
+def _code_key(n):
+    "What a code object compiled from node `n` is called, and its first line."
+    for name, kind in _CODE_NAMES.items():
+        if type(n) is kind: return name, n.lineno
+    return n.name, _first_line(n)
+
+def _by_key(tree):
+    "Function-like nodes of `tree` by `(code name, first line)`, built once per tree."
+    ix = getattr(tree, '_tracefunc_nodes', None)
+    if ix is None:
+        ix = {}
+        for n in ast.walk(tree):
+            if isinstance(n, _SCOPES): ix.setdefault(_code_key(n), []).append(n)
+        tree._tracefunc_nodes = ix
+    return ix
+
 def find_node(tree, code):
     "The function, lambda, class or comprehension node of `tree` that compiled to `code` (the tree itself for a module or cell)."
     if code.co_name == '<module>': return tree
-    kind = _CODE_NAMES.get(code.co_name)
-    def ok(n):
-        if kind: return isinstance(n, kind) and n.lineno == code.co_firstlineno
-        return (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == code.co_name
-                and _first_line(n) == code.co_firstlineno)
-    cands = [n for n in ast.walk(tree) if ok(n)]
+    cands = _by_key(tree).get((code.co_name, code.co_firstlineno), [])
     if len(cands) > 1:   # several on one line (e.g. two lambdas): the one holding most of the code's positions
         pos = _positions(code)
-        cands.sort(key=lambda n: (-sum(_contains(n, p) for p in pos), (n.end_lineno-n.lineno, n.end_col_offset-n.col_offset)))
+        cands = sorted(cands, key=lambda n: (-sum(_contains(n, p) for p in pos), (n.end_lineno-n.lineno, n.end_col_offset-n.col_offset)))
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #9e2f5804
+# %% ../nbs/00_indexer.ipynb #0884283c
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -133,7 +150,7 @@ class Line:
     next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
     loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #f66d1bf8
+# %% ../nbs/00_indexer.ipynb #bc7e233f
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
@@ -161,7 +178,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #db0afae1
+# %% ../nbs/00_indexer.ipynb #61bab920
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -174,7 +191,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #fb76d76c
+# %% ../nbs/00_indexer.ipynb #2a8c99ec
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -233,7 +250,7 @@ class _Indexer:
             self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
         return line
 
-# %% ../nbs/00_indexer.ipynb #a3894fb9
+# %% ../nbs/00_indexer.ipynb #20b326e8
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -252,7 +269,7 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #67d38a2b
+# %% ../nbs/00_indexer.ipynb #b36f40bd
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
@@ -277,7 +294,7 @@ class CodeTable:
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #1bbedfc9
+# %% ../nbs/00_indexer.ipynb #1e7979f2
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -293,7 +310,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #93cfe043
+# %% ../nbs/00_indexer.ipynb #b22f922f
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -303,7 +320,7 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-# %% ../nbs/00_indexer.ipynb #21a930e2
+# %% ../nbs/00_indexer.ipynb #ecf2d164
 def _exits(ins, where):
     "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
@@ -343,7 +360,7 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
-# %% ../nbs/00_indexer.ipynb #1f4a351e
+# %% ../nbs/00_indexer.ipynb #a9ad0913
 def code_table(code, node, lines, parent=None):
     "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
     at = _spread(lines)
@@ -397,7 +414,7 @@ def code_table(code, node, lines, parent=None):
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #3a8d0ca1
+# %% ../nbs/00_indexer.ipynb #02e2532d
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
