@@ -605,3 +605,11 @@ def catches_then_mutates():
     except ValueError: pass
     xs.append(2)
     return xs
+
+
+def make_squares(n):
+    return (i * i for i in range(n))
+
+def two_genexps_zipped(n):
+    a = (i for i in range(n)); b = (j * 10 for j in range(n))
+    return list(zip(a, b))

@@ -2,7 +2,7 @@
 import pytest
 import samples as S
 from conftest import trace, only, same, check_invariant, v, rep, cls, fn, bif, NE
-from tracefunc import tracing
+from tracefunc import tracefunc, tracing
 
 R = lambda n: cls('range', n)
 
@@ -156,3 +156,23 @@ def test_comprehension_in_nested_function():
                      'return {i: -i for i in range(m)}': (1, {}),
                      '{i: -i for i in range(m)}': (3, {'i': v(0, 1, 2), 'range': R(3), 'm': rep(3, 3)}),
                      'return inner(n)': (1, {'inner': inner, 'n': v(3)})})
+
+
+def test_generator_started_before_tracing_is_not_counted():
+    "A generator of the target's code that was started before the session is not part of any recorded call."
+    old = S.make_squares(5); next(old)     # started and suspended before tracing
+    with tracing(S.make_squares) as res:
+        new = S.make_squares(3)
+        assert list(zip(new, old)) == [(0, 1), (1, 4), (4, 9)]
+    (_, d), = res
+    check_invariant(res)
+    assert d['(i * i for i in range(n))'][0] == 3
+    assert d['(i * i for i in range(n))'][1]['i'] == [('int', '0'), ('int', '1'), ('int', '2')]
+
+def test_two_generator_expressions_consumed_in_turn():
+    "Two live generators of one call, consumed alternately by zip: each counts its own elements."
+    res = tracefunc(S.two_genexps_zipped, 3)
+    (_, d), = res
+    check_invariant(res)
+    assert d['(i for i in range(n))'] == (3, {'i': [('int', '0'), ('int', '1'), ('int', '2')], 'range': [('type', "<class 'range'>")] * 3, 'n': [('int', '3')] * 3})
+    assert d['(j * 10 for j in range(n))'] == (3, {'j': [('int', '0'), ('int', '1'), ('int', '2')], 'range': [('type', "<class 'range'>")] * 3, 'n': [('int', '3')] * 3})

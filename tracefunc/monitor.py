@@ -10,12 +10,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
            'tracing']
 
-# %% ../nbs/01_monitor.ipynb #841a9293
-import sys, os, sysconfig, site, inspect, re, threading
+# %% ../nbs/01_monitor.ipynb #3c9620a8
+import sys, os, sysconfig, site, inspect, re, threading, gc
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #100fe7f0
+# %% ../nbs/01_monitor.ipynb #dabff7b6
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -82,7 +82,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #08aded3a
+# %% ../nbs/01_monitor.ipynb #b4be72c5
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -102,7 +102,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #3ff03f6b
+# %% ../nbs/01_monitor.ipynb #334c5345
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -139,7 +139,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #b26b7e8c
+# %% ../nbs/01_monitor.ipynb #54ad3204
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -162,7 +162,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #0bad771b
+# %% ../nbs/01_monitor.ipynb #ea9f6f7e
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -173,14 +173,15 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #70996e71
+# %% ../nbs/01_monitor.ipynb #43f3d8df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
-    """One armed code object in one session: its lookups, and the states of the frames running it, innermost last.
+    """One armed code object in one session: its lookups, and the states of the frames running it.
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
-    holds, the hot path takes its state (`solo`) without calling `sys._getframe`."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'stack', 'solo', 'solo_ok', 'dummy')
+    holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
+    suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
+    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy')
     def __init__(self, table, nlines):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
@@ -189,30 +190,39 @@ class CodeRun:
         for o, v in table.entries.items(): self.entry_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         self.special = table.specials.get
-        self.stack, self.solo = [], None
+        self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
+        self.gen = bool(table.code.co_flags & _GEN_FLAGS)
         # the state of frames that are not recorded: it counts into a trace nobody reads and never samples
         self.dummy = FrameState(None, CallTrace('', nlines, 0, 'first'), table)
-        # generator and coroutine frames suspend and resume out of LIFO order: always looked up
-        self.solo_ok = not table.code.co_flags & _GEN_FLAGS
 
-    def started(self, st):
-        "A frame (state `st`, None if not recorded) started running this code."
+    def started(self, st, f):
+        "Frame `f` (state `st`, None if not recorded) started running this code."
         top = self.dummy if st is None else st
         self.stack.append(top)
-        self.solo = top
+        if self.gen:
+            self.frames.append(f)
+            self.solo = top if len(self.stack) == 1 else None
+        else: self.solo = top
 
-    def ended(self):
-        "The innermost frame returned or unwound: return its state."
+    def ended(self, f=None):
+        "Frame `f` (for generators; else the innermost one) returned or unwound: return its state."
         stack = self.stack
-        st = stack.pop()
-        self.solo = stack[-1] if stack else None
+        if self.gen:
+            try: i = self.frames.index(f)
+            except ValueError: self.give_up(); return None   # not a frame we saw start: stop trusting the list
+            del self.frames[i]
+            st = stack.pop(i)
+            self.solo = stack[0] if len(stack) == 1 else None
+        else:
+            st = stack.pop()
+            self.solo = stack[-1] if stack else None
         return st
 
     def give_up(self):
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
-        self.solo_ok, self.solo, self.stack = False, None, []
+        self.solo_ok, self.solo, self.stack, self.frames = False, None, [], []
 
-# %% ../nbs/01_monitor.ipynb #720a56a1
+# %% ../nbs/01_monitor.ipynb #6f2bdd79
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -239,7 +249,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #801010ef
+# %% ../nbs/01_monitor.ipynb #5be86d88
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -257,13 +267,14 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #759bb978
+# %% ../nbs/01_monitor.ipynb #1d582684
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
     try:
         if self.running_already():
             for r in self.runs.values(): r.give_up()
+        for c in self.suspended_already(): self.runs[c].give_up()
         M.restart_events()
         t = self.tool
         M.register_callback(t, E.PY_START, self.on_start)
@@ -286,6 +297,15 @@ def running_already(self:Session):
             if id(f.f_code) in self.tables: return True
             f = f.f_back
     return False
+
+@patch
+def suspended_already(self:Session):
+    "Generator and coroutine code objects of which a started object is suspended: it may resume unannounced."
+    gens = [r.table.code for r in self.runs.values() if r.gen]
+    if not gens: return set()
+    objs = gc.get_referrers(*gens)
+    return {id(o.gi_code if hasattr(o, 'gi_code') else o.cr_code if hasattr(o, 'cr_code') else o.ag_code) for o in objs
+            if getattr(o, 'gi_suspended', False) or getattr(o, 'cr_suspended', False) or getattr(o, 'ag_suspended', False)}
 
 @patch
 def arm(self:Session):
@@ -324,7 +344,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #5825927e
+# %% ../nbs/01_monitor.ipynb #b2097533
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -344,7 +364,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #571dc299
+# %% ../nbs/01_monitor.ipynb #6358b332
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -372,7 +392,7 @@ def on_start(self:Session, code, offset):
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
             st = self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
-    if r.solo_ok: r.started(st)
+    if r.solo_ok: r.started(st, f)
 
 @patch
 def on_special(self:Session, st, offset, sp):
@@ -412,7 +432,7 @@ def finish(self:Session, st):
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-# %% ../nbs/01_monitor.ipynb #26b84bb8
+# %% ../nbs/01_monitor.ipynb #435804ed
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -457,24 +477,24 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #7dfbec4b
+# %% ../nbs/01_monitor.ipynb #1fbc9f73
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish = sess.frames, sess.runs, sess.finish
     frames_pop = frames.pop
     def end(r, f):
         "Frame `f` of code run `r` returned or unwound."
-        if r.solo_ok:                  # frames end in LIFO order: the innermost state is this frame's
-            st = r.ended()
+        if r.solo_ok:
+            st = r.ended(f)
             if st is r.dummy: return
-            frames_pop(st.frame, None)
-        else:
-            st = frames_pop(f, None)
-            if st is None: return
-        finish(st)
+            if st is not None:
+                frames_pop(st.frame, None)
+                return finish(st)
+        st = frames_pop(f, None)
+        if st is not None: finish(st)
     def on_return(code, offset, value):
         r = runs[id(code)]
-        if r.solo_ok:                  # the common case, inlined: one call per return of the target
+        if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
             stack = r.stack
             st = stack.pop()
             r.solo = stack[-1] if stack else None
@@ -487,7 +507,7 @@ def exit_handlers(sess):
         if r is not None: end(r, _getframe(1))
     return on_return, on_unwind
 
-# %% ../nbs/01_monitor.ipynb #8afaccd0
+# %% ../nbs/01_monitor.ipynb #f09dd01e
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -503,7 +523,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #bebf4a6c
+# %% ../nbs/01_monitor.ipynb #6835d2a4
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -514,7 +534,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #699f6071
+# %% ../nbs/01_monitor.ipynb #61b0106e
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -553,7 +573,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #4e22fff8
+# %% ../nbs/01_monitor.ipynb #4555585f
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
