@@ -15,6 +15,7 @@ import argparse, ast, asyncio, contextlib, difflib, gc, json, json.encoder, os, 
 from dataclasses import dataclass, field
 import tracefunc as tracefunc_mod
 from tracefunc import tracefunc
+from tracefunc.indexer import nested_codes
 
 def tracefunc_version():
     "The package version, plus the git commit (and '+dirty') when tracefunc is imported from a git work tree."
@@ -36,20 +37,13 @@ PY313 = sys.version_info >= (3, 13)
 def _noop_line(code, line): pass
 def _noop_start(code, offset): pass
 
-def code_objects(code):
-    "`code` and every code object nested in it (functions, classes, lambdas, generator expressions defined inside)."
-    out = [code]
-    for c in code.co_consts:
-        if isinstance(c, types.CodeType): out += code_objects(c)
-    return out
-
 class Floor:
     "The cheapest `sys.monitoring` set-up that calls a no-op Python callback once per executed line of `func`'s code objects."
     # local LINE events on the target's code objects only (nested ones included); on 3.13 also PY_START, without which a
     # one-line body gets no LINE event (CPython gh-155992). No global events: code outside the target runs at full speed.
     events = E.LINE | (E.PY_START if PY313 else 0)
 
-    def __init__(self, func): self.codes = code_objects(func.__code__)
+    def __init__(self, func): self.codes = nested_codes(func.__code__)   # the target's code objects, nested ones included
 
     def __enter__(self):
         self.tool = next(i for i in (3, 4, 5, 2, 1, 0) if M.get_tool(i) is None)

@@ -8,11 +8,11 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 __all__ = ['FAST', 'OUTER', 'GLOBAL', 'NAME', 'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in',
            'index_lines', 'nested_codes', 'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
 
-# %% ../nbs/00_indexer.ipynb #dec8b53c
+# %% ../nbs/00_indexer.ipynb #4851299b
 import ast, dis, functools, inspect, io, linecache, opcode, tokenize, types, weakref
 from dataclasses import dataclass, field
 
-# %% ../nbs/00_indexer.ipynb #0ad40a6f
+# %% ../nbs/00_indexer.ipynb #ca5f6984
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
             types.WrapperDescriptorType, types.MethodDescriptorType, types.ClassMethodDescriptorType)
 
@@ -35,7 +35,7 @@ def resolve_target(obj):
     if isinstance(call, types.FunctionType): return call
     raise TypeError(f"{obj!r} ({type(f).__name__}) is not a Python function: pass the function to trace")
 
-# %% ../nbs/00_indexer.ipynb #cd0fd168
+# %% ../nbs/00_indexer.ipynb #01f0b608
 _TREES = {}   # filename -> (linecache's list of lines, tree, text): functions of one file share one parse
 
 def _source_tree(code):
@@ -57,7 +57,7 @@ def _source_tree(code):
     _TREES[fn] = (lines, tree, src)
     return tree, src
 
-# %% ../nbs/00_indexer.ipynb #88498328
+# %% ../nbs/00_indexer.ipynb #7f96b62b
 class Source:
     "Source text addressed with AST coordinates (1-based lines, UTF-8 byte columns)."
     def __init__(self, text): self.text, self.lines = text, [l.encode() for l in text.splitlines(keepends=True)]
@@ -87,7 +87,7 @@ class Source:
         lines = text.splitlines(keepends=True)
         return ''.join(lines[:colon[0]-1]) + lines[colon[0]-1][:colon[1]]
 
-# %% ../nbs/00_indexer.ipynb #d71136db
+# %% ../nbs/00_indexer.ipynb #e7bfdef2
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
            ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -131,7 +131,7 @@ def find_node(tree, code):
     if not cands: raise ValueError(f"could not find the source of {code.co_qualname} at {code.co_filename}:{code.co_firstlineno}")
     return cands[0]
 
-# %% ../nbs/00_indexer.ipynb #0884283c
+# %% ../nbs/00_indexer.ipynb #5dbe8e43
 @dataclass(eq=False)
 class Line:
     "One traced snippet: a statement (its header, for compound ones) or a comprehension."
@@ -150,7 +150,7 @@ class Line:
     next: 'Line|None' = field(default=None, repr=False)    # the next statement of the same block
     loop: 'Line|None' = field(default=None, repr=False)    # the loop whose body holds this statement
 
-# %% ../nbs/00_indexer.ipynb #bc7e233f
+# %% ../nbs/00_indexer.ipynb #b2b8e44c
 _COMPOUND = (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
              ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match, ast.ExceptHandler, ast.match_case)
 _BLOCKS = ('body', 'cases', 'handlers', 'orelse', 'finalbody')
@@ -178,7 +178,7 @@ def own_parts(node):
         case ast.Global() | ast.Nonlocal(): return [], list(node.names)
         case _: return [node], []
 
-# %% ../nbs/00_indexer.ipynb #61bab920
+# %% ../nbs/00_indexer.ipynb #90a9f8d1
 def names_in(exprs):
     "Names used in `exprs`, in source order, without those inside nested lambdas and comprehensions."
     found = []
@@ -191,7 +191,7 @@ def names_in(exprs):
     for e in exprs: visit(e)
     return [n for *_, n in sorted(found)]
 
-# %% ../nbs/00_indexer.ipynb #2a8c99ec
+# %% ../nbs/00_indexer.ipynb #3934dc9c
 def _comp_parts(n):
     head = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
     return head + [x for g in n.generators for x in (g.target, g.iter, *g.ifs)]
@@ -250,7 +250,7 @@ class _Indexer:
             self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
         return line
 
-# %% ../nbs/00_indexer.ipynb #20b326e8
+# %% ../nbs/00_indexer.ipynb #9055244a
 def index_lines(root, src):
     "The lines of function or lambda node `root` in source order, each with a unique key."
     ix = _Indexer(src)
@@ -269,12 +269,11 @@ def index_lines(root, src):
         l.key = l.text + ' ' * n
     return lines
 
-# %% ../nbs/00_indexer.ipynb #b36f40bd
+# %% ../nbs/00_indexer.ipynb #53683267
 _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
 _SEND = opcode.opmap['SEND']
-_WITH_STARTS = {opcode.opmap[n] for n in ('BEFORE_WITH', 'BEFORE_ASYNC_WITH') if n in opcode.opmap}
 
 def nested_codes(code):
     "`code` and every code object nested in it, found through `co_consts`."
@@ -294,7 +293,7 @@ class CodeTable:
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     is_root: bool = False
 
-# %% ../nbs/00_indexer.ipynb #1e7979f2
+# %% ../nbs/00_indexer.ipynb #d85b20ce
 def _innermost(lines_at, pos):
     "The innermost line holding source position `pos`, preferring comprehensions over their statement."
     best = None
@@ -310,7 +309,7 @@ def _spread(lines):
         for n in range(l.start[0], l.end[0] + 1): at.setdefault(n, []).append(l)
     return at
 
-# %% ../nbs/00_indexer.ipynb #b22f922f
+# %% ../nbs/00_indexer.ipynb #f169bfb5
 FAST, OUTER, GLOBAL, NAME = 'fast', 'outer', 'global', 'name'
 
 def _where(name, code, parent):
@@ -320,7 +319,7 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-# %% ../nbs/00_indexer.ipynb #ecf2d164
+# %% ../nbs/00_indexer.ipynb #b13fffea
 def _exits(ins, where):
     "Mark a `with` statement's `__exit__` calls (its instructions after its body started) as not entering it."
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
@@ -360,7 +359,7 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
-# %% ../nbs/00_indexer.ipynb #a9ad0913
+# %% ../nbs/00_indexer.ipynb #5a949efe
 def code_table(code, node, lines, parent=None):
     "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
     at = _spread(lines)
@@ -414,7 +413,7 @@ def code_table(code, node, lines, parent=None):
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs)
 
-# %% ../nbs/00_indexer.ipynb #02e2532d
+# %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
 class FuncIndex:
     "Everything static about a traced function: its lines and a `CodeTable` per code object."
