@@ -11,7 +11,7 @@ own cost does not distort them: the peak while a run goes on, and what is still 
 cyclic gc off, so that whatever a reference cycle keeps alive shows up). The script always exits 0 unless tracefunc itself fails (a traced run that returns a
 different result, or raises): missed targets are printed as MISS rows.
 """
-import argparse, ast, asyncio, contextlib, difflib, gc, json, json.encoder, os, platform, statistics, subprocess, sys, textwrap, time, tracemalloc, types
+import argparse, ast, asyncio, contextlib, difflib, gc, json, json.encoder, os, platform, statistics, subprocess, sys, textwrap, time, tracemalloc
 from dataclasses import dataclass, field
 import tracefunc as tracefunc_mod
 from tracefunc import tracefunc
