@@ -10,12 +10,12 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
            'tracing']
 
-# %% ../nbs/01_monitor.ipynb #eed356ba
+# %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, gc, types
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
 
-# %% ../nbs/01_monitor.ipynb #7a84a228
+# %% ../nbs/01_monitor.ipynb #ad04f3b6
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
@@ -82,7 +82,7 @@ def describe(v, width=50):
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
-# %% ../nbs/01_monitor.ipynb #ee8ff455
+# %% ../nbs/01_monitor.ipynb #e85848e3
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -102,7 +102,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/01_monitor.ipynb #80b08da4
+# %% ../nbs/01_monitor.ipynb #12f1d5d5
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -139,7 +139,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/01_monitor.ipynb #f716dcfa
+# %% ../nbs/01_monitor.ipynb #f7dc5743
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
@@ -162,7 +162,7 @@ class CallTrace:
         if len(s) > self.max:
             del s[0 if self.keep == 'last' else (self.max + 1) // 2]
 
-# %% ../nbs/01_monitor.ipynb #223c3971
+# %% ../nbs/01_monitor.ipynb #925f1c1e
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
@@ -173,7 +173,7 @@ class FrameState:
         self.loop = self.prov_line = -1
         self.prov = None
 
-# %% ../nbs/01_monitor.ipynb #8fa3fab9
+# %% ../nbs/01_monitor.ipynb #167382df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 class CodeRun:
@@ -222,7 +222,7 @@ class CodeRun:
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
         self.solo_ok, self.solo, self.stack, self.frames = False, None, [], []
 
-# %% ../nbs/01_monitor.ipynb #18c4c181
+# %% ../nbs/01_monitor.ipynb #bf43dcfe
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
     if where is FAST: return frame.f_locals.get(name, _MISSING)
@@ -249,7 +249,7 @@ def sample(st, li, width):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
 
-# %% ../nbs/01_monitor.ipynb #286ff2d1
+# %% ../nbs/01_monitor.ipynb #1c09165c
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
@@ -260,14 +260,13 @@ class Session:
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first',
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True):
         self.index = func_index(func.__code__, func)
-        self.tables = {id(t.code): t for t in self.index.tables}
         self.runs = {id(t.code): CodeRun(t, len(self.index.lines)) for t in self.index.tables}
         self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
 
-# %% ../nbs/01_monitor.ipynb #ca74e91c
+# %% ../nbs/01_monitor.ipynb #e0b7f56d
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -294,7 +293,7 @@ def running_already(self:Session):
     "Is some frame of the traced code objects already running (on any thread) before monitoring starts?"
     for f in sys._current_frames().values():
         while f is not None:
-            if id(f.f_code) in self.tables: return True
+            if id(f.f_code) in self.runs: return True
             f = f.f_back
     return False
 
@@ -347,7 +346,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/01_monitor.ipynb #5da20bb3
+# %% ../nbs/01_monitor.ipynb #bff58f31
 @patch
 def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
@@ -367,7 +366,7 @@ def leave(self:Session, st, li, provisional=False):
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
 
-# %% ../nbs/01_monitor.ipynb #1a3803d9
+# %% ../nbs/01_monitor.ipynb #79ece1d7
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -388,7 +387,7 @@ def on_start(self:Session, code, offset):
         self.active += 1
     else:
         g = f.f_back
-        while g is not None and id(g.f_code) not in self.tables: g = g.f_back
+        while g is not None and id(g.f_code) not in self.runs: g = g.f_back
         if g is not None:
             owner = self.frames.get(g)
             if owner is not None: st = self.frames[f] = FrameState(f, owner.trace, t, outer=g)
@@ -435,7 +434,7 @@ def finish(self:Session, st):
         self.active -= 1
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
-# %% ../nbs/01_monitor.ipynb #110f8564
+# %% ../nbs/01_monitor.ipynb #26a33d80
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
     runs = sess.runs
@@ -480,7 +479,7 @@ def instruction_handler(sess):
         st.hits[s] += 1
     return on_instruction
 
-# %% ../nbs/01_monitor.ipynb #99a461d8
+# %% ../nbs/01_monitor.ipynb #03a8f317
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish = sess.frames, sess.runs, sess.finish
@@ -510,7 +509,7 @@ def exit_handlers(sess):
         if r is not None: end(r, _getframe(1))
     return on_return, on_unwind
 
-# %% ../nbs/01_monitor.ipynb #4a7dd5d8
+# %% ../nbs/01_monitor.ipynb #d057784d
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
@@ -526,7 +525,7 @@ def results(self:Session, incl_unhit=False):
         out.append((tr.stack, d))
     return out
 
-# %% ../nbs/01_monitor.ipynb #232dda47
+# %% ../nbs/01_monitor.ipynb #67382d0c
 class TraceResults(list):
     "A list of `(stack_str, trace_dict)` pairs, one per recorded call, with the run's `exc` and `ret`."
     exc = None       # the Exception the run raised, or None
@@ -537,7 +536,7 @@ class TraceResults(list):
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
 
-# %% ../nbs/01_monitor.ipynb #00e99dee
+# %% ../nbs/01_monitor.ipynb #21203c4a
 def _check_limits(max_calls, max_samples, width, keep):
     for n, v, lo in (('max_calls', max_calls, 0), ('max_samples', max_samples, 0), ('width', width, 4)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo: raise ValueError(f"tracing: {n} must be an int >= {lo}, not {v!r}")
@@ -576,7 +575,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     res.lines, res.func = sess.index.lines, func
     return res
 
-# %% ../nbs/01_monitor.ipynb #b6bb1b1c
+# %% ../nbs/01_monitor.ipynb #ed44a912
 class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
