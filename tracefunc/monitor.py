@@ -13,7 +13,7 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, gc, types
 from fastcore.basics import patch
-from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME
+from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, RIDE
 
 # %% ../nbs/01_monitor.ipynb #ad04f3b6
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
@@ -143,11 +143,12 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
-    def __init__(self, stack, nlines, max_samples, keep, frame=None):
+    def __init__(self, stack, nlines, max_samples, keep, frame=None, nslots=0):
         self.stack, self.keep, self.max, self.frame = stack, keep, max_samples, frame
-        # one more slot than lines: `nil`, the line of a frame that is on no line yet, which never wants samples
+        # one more slot than lines: `nil`, the line of a frame that is on no line yet, which never wants samples;
+        # then `nslots` counters of rides whose whole chain ran unreported (see `Session.fold`)
         self.nil = nlines
-        self.hits = [0] * (nlines + 1)
+        self.hits = [0] * (nlines + 1 + nslots)
         self.samples = [[] for _ in range(nlines + 1)]
         # 'first' samples while a line has samples left; the other policies sample every hit and keep some
         self.left = [max_samples if keep == 'first' else -1] * nlines + [0]
@@ -165,13 +166,14 @@ class CallTrace:
 # %% ../nbs/01_monitor.ipynb #925f1c1e
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
-    __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root')
+    __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root', 'held',
+                 'handled')
     def __init__(self, frame, trace, table, outer=None, root=False):
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
-        self.loop = self.prov_line = -1
-        self.prov = None
+        self.loop = self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_in_head`)
+        self.prov = self.handled = None   # handled: the traceback entry `raised_in_head` accounted for
 
 # %% ../nbs/01_monitor.ipynb #167382df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
@@ -181,19 +183,22 @@ class CodeRun:
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy')
-    def __init__(self, table, nlines):
+    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy')
+    def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
         size = len(table.code.co_code) + 2
-        self.entry_at, self.append_at = [None] * size, [None] * size
+        self.entry_at, self.append_at, self.ride_at = [None] * size, [None] * size, [None] * size
         for o, v in table.entries.items(): self.entry_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
+        for o, c in table.rides.items():
+            # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
+            line = ~table.entries[o] - RIDE
+            self.ride_at[o] = line, nlines + 1 + len(slots), c[-1], {k: c[i + 1:] for i, k in enumerate(c)}
+            slots.append(c + (line,))
         self.special = table.specials.get
         self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
-        # the state of frames that are not recorded: it counts into a trace nobody reads and never samples
-        self.dummy = FrameState(None, CallTrace('', nlines, 0, 'first'), table)
 
     def started(self, st, f):
         "Frame `f` (state `st`, None if not recorded) started running this code."
@@ -258,13 +263,23 @@ KEEPS = ('first', 'last', 'ends')
 class Session:
     "One tracing run: claims a tool id, arms the target's code objects, records calls, and releases everything."
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first',
-                 stop=None, keep_stop=False, outermost=None, base=None, stacks=True):
+                 stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
         self.index = func_index(func.__code__, func)
-        self.runs = {id(t.code): CodeRun(t, len(self.index.lines)) for t in self.index.tables}
+        n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
+        self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
+        for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
+            r.dummy = FrameState(None, CallTrace('', n, 0, 'first', nslots=len(self.slots)), r.table)
         self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
+        # entries that may go quiet, by the lines that come before them; and those silenced (`quiet=False`: none,
+        # so that every line reports each time it runs: slower, and the same results)
+        self.feeds, self.silenced = {}, []
+        for r in self.runs.values() if quiet else ():
+            for off, feeders in r.table.quiet.items():
+                if not feeders or (keep == 'first' and not max_samples): r.entry_at[off] = None   # no sample needs it
+                for p in feeders: self.feeds.setdefault(p, []).append((r, off, feeders))
 
 # %% ../nbs/01_monitor.ipynb #e0b7f56d
 @patch
@@ -365,6 +380,25 @@ def leave(self:Session, st, li, provisional=False):
         st.prov_line, st.prov = li, vals
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
+    if not tr.left[li] and li in self.feeds: self.quiet(li)
+
+# %% ../nbs/01_monitor.ipynb #ad027e63
+@patch
+def quiet(self:Session, li):
+    """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
+    samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides)."""
+    traces = [st.trace for st in self.frames.values()]
+    for r, off, feeders in self.feeds[li]:
+        if r.entry_at[off] is not None and all(not tr.left[p] for tr in traces for p in feeders):
+            r.entry_at[off] = None     # its next event returns DISABLE
+            self.silenced.append((r, off))
+
+@patch
+def wake(self:Session):
+    "A new call is recorded: its lines want samples, so the silenced entries report again."
+    for r, off in self.silenced: r.entry_at[off] = r.table.entries[off]
+    self.silenced.clear()
+    M.restart_events()
 
 # %% ../nbs/01_monitor.ipynb #79ece1d7
 @patch
@@ -380,8 +414,9 @@ def on_start(self:Session, code, offset):
         return DISABLE
     f = _getframe(1)
     if t.is_root:
+        if self.silenced: self.wake()
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
-        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f)
+        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f, len(self.slots))
         self.calls.append(tr)
         st = self.frames[f] = FrameState(f, tr, t, root=True)
         self.active += 1
@@ -398,12 +433,14 @@ def on_start(self:Session, code, offset):
 
 @patch
 def on_special(self:Session, st, offset, sp):
-    "The rare offsets: a clean-up that ends the current line, or an entry that also counts statements with no code."
+    """The rare offsets: a clean-up that ends the current line, an entry that also counts statements with no code, or
+    an exception handler that may catch what a line running unreported raised."""
     kind, s, loop, riders, loop_riders = sp
+    if kind == 'catch': self.raised_in_head(st, sys.exception())
     cur = st.cur
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        st.cur = st.trace.nil
+        st.held, st.cur = cur, st.trace.nil
         return
     if s == cur:
         if not loop: return
@@ -415,6 +452,25 @@ def on_special(self:Session, st, offset, sp):
     for r in riders:
         st.hits[r] += 1
         if st.left[r]: st.trace.add(r, sample(st, r, self.width))
+
+@patch
+def raised_in_head(self:Session, st, exc):
+    """Exception `exc` reached the frame of `st`: if a line running unreported raised it, count that line (and the
+    unreported lines before it), which no ride will count now."""
+    tb = getattr(exc, '__traceback__', None)
+    while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
+    if tb is None or tb is st.handled: return   # (a handler that re-raises brings the same exception back)
+    st.handled = tb
+    chain = st.table.silent.get(tb.tb_lasti)
+    cur = st.cur
+    if cur == st.trace.nil and st.held >= 0: cur = st.held   # a clean-up block ran first: it closed this line
+    st.held = -1
+    if chain is None: return
+    todo = chain[chain.index(cur) + 1:] if cur in chain else chain
+    if not todo: return
+    if st.left[st.cur]: self.leave(st, st.cur)
+    for a in todo: st.hits[a] += 1
+    st.cur = todo[-1]
 
 @patch
 def on_append(self:Session, st, li):
@@ -442,6 +498,7 @@ def instruction_handler(sess):
     root_code, root_entry_at = root.table.code, root.entry_at
     frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
     last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
+    last_ride = ~RIDE      # entries at or below it are rides
     def on_instruction(code, offset):
         nonlocal last
         if code is root_code: r, s = root, root_entry_at[offset]
@@ -470,8 +527,24 @@ def instruction_handler(sess):
         cur = st.cur
         if s >= 0:
             if s == cur: return
-        else:                                # a loop head: a new hit when reached again without leaving the line
-            s = ~s
+        elif s <= last_ride:                 # a ride: count the lines of its chain that ran unreported since `cur`
+            line, slot, end, after = r.ride_at[offset]
+            todo = after.get(cur)
+            if todo is None:                 # the usual case, once quiet: all of them
+                left = st.left
+                if left[cur]: leave(st, cur)
+                if left[end]: leave(st, end)
+                st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
+                st.cur = line
+                return
+            if todo:
+                if st.left[cur]: leave(st, cur)
+                hits = st.hits
+                for a in todo: hits[a] += 1
+                cur = todo[-1]
+            s = line
+        else:
+            s = ~s                           # a loop head: a new hit when reached again without leaving the line
             if s == cur and st.loop != offset: st.loop = offset; return
             st.loop = offset                 # (a loop's other entries are specials, which reset this)
         if st.left[cur]: leave(st, cur)
@@ -482,18 +555,19 @@ def instruction_handler(sess):
 # %% ../nbs/01_monitor.ipynb #03a8f317
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
-    frames, runs, finish = sess.frames, sess.runs, sess.finish
+    frames, runs, finish, raised_in_head = sess.frames, sess.runs, sess.finish, sess.raised_in_head
     frames_pop = frames.pop
-    def end(r, f):
-        "Frame `f` of code run `r` returned or unwound."
+    def end(r, f, exc=None):
+        "Frame `f` of code run `r` returned or unwound (raising `exc`)."
+        st = None
         if r.solo_ok:
             st = r.ended(f)
             if st is r.dummy: return
-            if st is not None:
-                frames_pop(st.frame, None)
-                return finish(st)
-        st = frames_pop(f, None)
-        if st is not None: finish(st)
+            if st is not None: frames_pop(st.frame, None)
+        if st is None: st = frames_pop(f, None)
+        if st is None: return
+        if exc is not None and r.table.silent: raised_in_head(st, exc)
+        finish(st)
     def on_return(code, offset, value):
         r = runs[id(code)]
         if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
@@ -506,16 +580,27 @@ def exit_handlers(sess):
         else: end(r, _getframe(1))
     def on_unwind(code, offset, exc):  # a global event: foreign code unwinds too
         r = runs.get(id(code))
-        if r is not None: end(r, _getframe(1))
+        if r is not None: end(r, _getframe(1), exc)
     return on_return, on_unwind
 
 # %% ../nbs/01_monitor.ipynb #d057784d
+@patch
+def fold(self:Session, tr):
+    "Add each ride's counter to the lines it stands for (its chain and its own line)."
+    base = len(self.index.lines) + 1
+    for k, lines in enumerate(self.slots):
+        n = tr.hits[base + k]
+        if n:
+            for a in lines: tr.hits[a] += n
+            tr.hits[base + k] = 0
+
 @patch
 def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
     lines = self.index.lines
     out = []
     for tr in self.calls:
+        self.fold(tr)
         d = {}
         for l in lines:
             h = tr.hits[l.idx]

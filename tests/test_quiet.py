@@ -1,0 +1,99 @@
+"""Quiet lines and rides (nbs/00_indexer, nbs/01_monitor): once their samples are complete, lines whose code can only
+lead to entries entered from it alone stop reporting, and those entries count them. Tracing must give exactly the
+results it gives with every line reporting (`Session(quiet=False)`), in far fewer callbacks."""
+import asyncio, json, textwrap, difflib, statistics
+import pytest
+import tracefunc.monitor as tm
+from tracefunc.monitor import Session
+from conftest import check_invariant
+import quiet_samples as Q
+
+def run(target, fn, *args, quiet=True, **opts):
+    "Trace the calls of `target` while `fn(*args)` runs; the results (invariant checked) and what the run returned."
+    s = Session(target, quiet=quiet, stacks=False, **opts)
+    with s:
+        try:
+            r = fn(*args)
+            if asyncio.iscoroutine(r): r = asyncio.run(r)
+        except Exception as e: r = e
+    return check_invariant(s.results(), opts.get('max_samples', 10)), repr(r)
+
+CASES = [
+    ('branchy loop', Q.l1, Q.l1, 500),
+    ('iterator raises late', Q.l2, Q.l2, 100, 60),
+    ('iterator raises at once', Q.l2, Q.l2, 100, 1),
+    ('caught late', Q.l3, Q.l3, 100, 60),
+    ('unpacking fails', Q.l4, Q.l4, [(i, i) for i in range(50)] + [(1,)]),
+    ('unpacking fails in try/finally', Q.l5, Q.l5, [(i, i) for i in range(50)] + [(5,)]),
+    ('continue, break, else', Q.l6, Q.l6, 100),
+    ('one-line body', Q.l7, Q.l7, 300),
+    ('nested loops', Q.l8, Q.l8, [list(range(15))] * 20),
+    ('if without else', Q.l9, Q.l9, [0, 1, 1] * 40),
+    ('generator raises late', Q.g1, Q.g1r, 100, 60),
+    ('async', Q.a1, Q.a1, 200),
+    ('recursion with loops', Q.rec, Q.rec, 14),
+    ('closure with a loop', Q.outer, Q.outer, 30),
+    ('elif chain with continue', Q.l11, Q.l11, 300),
+    ('fails on the last item', Q.l12, Q.l12, 40),
+    ('generator in a loop raises', Q.l13, Q.l13, 60, 40),
+    ('many recorded calls', Q.outer, Q.driver, 14),
+    ('fib', Q.fib, Q.fib, 15),
+    ('stdlib: textwrap', textwrap.TextWrapper._wrap_chunks, textwrap.wrap, 'hello world ' * 300, 20),
+    ('stdlib: difflib', difflib.SequenceMatcher.find_longest_match,
+     lambda: difflib.SequenceMatcher(None, 'abcd' * 60, 'abed' * 60).ratio()),
+    ('stdlib: median', statistics.median, statistics.median, list(range(99))),
+]
+OPTS = [dict(), dict(max_calls=3, max_samples=2), dict(keep='last'), dict(keep='ends', max_samples=3), dict(max_samples=0)]
+
+@pytest.mark.parametrize('opts', OPTS, ids=lambda o: ','.join(f'{k}={v}' for k, v in o.items()) or 'defaults')
+@pytest.mark.parametrize('case', CASES, ids=lambda c: c[0])
+def test_same_results_as_every_line_reporting(case, opts):
+    name, target, fn, *args = case
+    assert run(target, fn, *args, **opts) == run(target, fn, *args, quiet=False, **opts)
+
+def test_exact_counts_when_the_iterator_raises_after_the_head_went_quiet():
+    res, r = run(Q.l2, Q.l2, 100, 60)
+    assert r == 'KeyError(60)'
+    d = res[0][1]
+    assert d['for i in It(n, bad):'][0] == 60 and d['t += i'][0] == 59
+    assert d['for i in It(n, bad):'][1]['i'][-1] == ('int', '10')   # first samples kept: i of the 10th hit
+    res, r = run(Q.l3, Q.l3, 100, 60)
+    d = res[0][1]
+    assert (d['for i in It(n, bad):'][0], d['t += i'][0], d['except KeyError:'][0], d['t = -t'][0]) == (60, 59, 1, 1)
+
+def count_callbacks(monkeypatch):
+    "Make sessions count their INSTRUCTION callbacks into the returned list."
+    n, orig = [0], tm.instruction_handler
+    def counting(sess):
+        h = orig(sess)
+        def cb(code, offset):
+            n[0] += 1
+            return h(code, offset)
+        return cb
+    monkeypatch.setattr(tm, 'instruction_handler', counting)
+    return n
+
+def test_a_quiet_loop_reports_once_per_iteration(monkeypatch):
+    n = count_callbacks(monkeypatch)
+    res, _ = run(Q.l1, Q.l1, 3000)
+    assert res[0][1]['for i in range(n):'][0] == 3001
+    assert n[0] < 3000 + 100          # the branch taken, only: the `for` head and the `if` went quiet
+    n[0] = 0
+    run(Q.l1, Q.l1, 3000, quiet=False)
+    assert n[0] > 3 * 3000            # every line, every time
+
+def test_samples_keep_lines_reporting(monkeypatch):
+    "With every hit sampled (keep='last'), nothing goes quiet: each line's values are taken when it ends."
+    n = count_callbacks(monkeypatch)
+    res, _ = run(Q.l7, Q.l7, 50, keep='last')
+    assert n[0] > 2 * 50
+    assert res[0][1]['t = i'][1]['i'][-1] == ('int', '49')
+
+def test_a_new_recorded_call_wakes_quiet_lines():
+    s = Session(Q.outer, stacks=False)
+    with s:
+        Q.outer(30)
+        assert s.silenced   # the loops went quiet during the first call...
+        Q.outer(30)
+    d1, d2 = (d for _, d in s.results())
+    assert d1 == d2         # ...and the second call, recorded from its start, has its own full samples
