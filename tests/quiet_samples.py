@@ -140,3 +140,19 @@ def l13(n, bad):
     return t
 def driver(n):
     return sum(outer(k) for k in range(n))
+def deep(n):
+    if n == 0:
+        raise ValueError('bottom')
+    try:
+        return deep(n - 1)
+    except ValueError:
+        if n % 5:
+            raise
+        return n
+def walk(node):
+    total = node[0]
+    for child in node[1]:
+        total += walk(child)
+    return total
+def tree(depth, width=3):
+    return (depth, [tree(depth - 1, width) for _ in range(width)] if depth else [])

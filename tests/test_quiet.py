@@ -38,6 +38,8 @@ CASES = [
     ('generator in a loop raises', Q.l13, Q.l13, 60, 40),
     ('many recorded calls', Q.outer, Q.driver, 14),
     ('fib', Q.fib, Q.fib, 15),
+    ('raised deep, caught in recorded frames', Q.deep, Q.deep, 33),
+    ('tree walk: recorded frames loop over unrecorded subtrees', Q.walk, Q.walk, Q.tree(5)),
     ('stdlib: textwrap', textwrap.TextWrapper._wrap_chunks, textwrap.wrap, 'hello world ' * 300, 20),
     ('stdlib: difflib', difflib.SequenceMatcher.find_longest_match,
      lambda: difflib.SequenceMatcher(None, 'abcd' * 60, 'abed' * 60).ratio()),
@@ -97,3 +99,14 @@ def test_a_new_recorded_call_wakes_quiet_lines():
         Q.outer(30)
     d1, d2 = (d for _, d in s.results())
     assert d1 == d2         # ...and the second call, recorded from its start, has its own full samples
+
+def test_recursion_after_the_last_recorded_call():
+    "Calls after the 10th are only counted in depth; the 10 recorded ones (the outermost) stay exact."
+    res, r = run(Q.walk, Q.walk, Q.tree(6))
+    assert len(res) == 10
+    outer = res[0][1]
+    assert outer['for child in node[1]:'][0] == 4 and outer['total += walk(child)'][0] == 3
+    assert outer['total += walk(child)'][1]['total'] == [('int', '185'), ('int', '364'), ('int', '543')]
+    assert r == '543'
+    res2, _ = run(Q.walk, Q.walk, Q.tree(6), quiet=False)
+    assert res == res2

@@ -7,8 +7,8 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
-           'lookup', 'sample', 'Session', 'instruction_handler', 'exit_handlers', 'TraceResults', 'tracefunc',
-           'tracing']
+           'lookup', 'sample', 'Session', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
+           'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, gc, types
@@ -183,7 +183,8 @@ class CodeRun:
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy')
+    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy',
+                 'capped', 'ud', 'dark')
     def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
@@ -198,6 +199,9 @@ class CodeRun:
             slots.append(c + (line,))
         self.special = table.specials.get
         self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
+        # after the last recorded call (see `start_handler`): the depth of unrecorded calls, and whether their
+        # events turned entries off
+        self.capped, self.ud, self.dark = False, 0, False
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
 
     def started(self, st, f):
@@ -225,7 +229,7 @@ class CodeRun:
 
     def give_up(self):
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
-        self.solo_ok, self.solo, self.stack, self.frames = False, None, [], []
+        self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
 
 # %% ../nbs/01_monitor.ipynb #bf43dcfe
 def lookup(frame, name, where, outer):
@@ -291,7 +295,7 @@ def start(self:Session):
         for c in self.suspended_already(): self.runs[c].give_up()
         M.restart_events()
         t = self.tool
-        M.register_callback(t, E.PY_START, self.on_start)
+        M.register_callback(t, E.PY_START, start_handler(self))
         on_return, on_unwind = exit_handlers(self)
         M.register_callback(t, E.PY_RETURN, on_return)
         M.register_callback(t, E.PY_YIELD, self.on_yield)
@@ -409,10 +413,12 @@ def on_start(self:Session, code, offset):
     t = r.table
     st = None
     if t.is_root and len(self.calls) >= self.max_calls:
-        # recording is over: later calls need no PY_START (cheaper than keeping the frame stack in order)
-        r.give_up()
+        if r.solo_ok and not r.gen:   # later calls are only counted in depth (see `start_handler`)
+            r.capped, r.ud, r.solo = True, 1, r.dummy
+            return
+        r.give_up()    # generator frames resume out of order anyway: later calls need no PY_START
         return DISABLE
-    f = _getframe(1)
+    f = _getframe(2)   # (called by the closure of `start_handler`)
     if t.is_root:
         if self.silenced: self.wake()
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
@@ -499,10 +505,15 @@ def instruction_handler(sess):
     frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
     last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
     last_ride = ~RIDE      # entries at or below it are rides
+    other = (None, None)   # (code, its run): the nested code object seen last
+    root_dummy = root.dummy
     def on_instruction(code, offset):
-        nonlocal last
+        nonlocal last, other
         if code is root_code: r, s = root, root_entry_at[offset]
-        else: r = runs[id(code)]; s = r.entry_at[offset]
+        else:
+            oc, r = other
+            if code is not oc: r = runs[id(code)]; other = (code, r)   # `id()` raises an audit event: not free
+            s = r.entry_at[offset]
         st = r.solo                          # the state of the code's only running frame, if it runs alone
         if s is None:
             a = r.append_at[offset]
@@ -524,6 +535,7 @@ def instruction_handler(sess):
             lf, st = last
             if f is not lf: st = frames_get(f); last = (f, st)
             if st is None: return            # a call that is not recorded
+        if st is root_dummy: root.dark = True; return DISABLE   # (see `Session.on_start`)
         cur = st.cur
         if s >= 0:
             if s == cur: return
@@ -553,12 +565,38 @@ def instruction_handler(sess):
     return on_instruction
 
 # %% ../nbs/01_monitor.ipynb #03a8f317
+def start_handler(sess):
+    """The PY_START callback of `sess`. Once `max_calls` calls are recorded, recorded calls may still run (recursion):
+    later calls of the root code are only counted in depth (`ud`), so that the hot path knows, without
+    `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
+    runs again (`surface`)."""
+    on_start, owner = sess.on_start, sess.owner
+    root = next(r for r in sess.runs.values() if r.table.is_root)
+    root_code, dummy = root.table.code, root.dummy
+    def start(code, offset):
+        if code is root_code and root.capped and _get_ident() == owner:
+            root.ud += 1; root.solo = dummy
+            return
+        return on_start(code, offset)
+    return start
+
+def surface(r):
+    "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
+    r.solo = r.stack[-1] if r.stack else None
+    if r.dark: r.dark = False; M.restart_events()
+
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
     frames, runs, finish, raised_in_head = sess.frames, sess.runs, sess.finish, sess.raised_in_head
+    root = next(r for r in runs.values() if r.table.is_root)
+    root_code, root_file = root.table.code, root.table.code.co_filename
     frames_pop = frames.pop
     def end(r, f, exc=None):
         "Frame `f` of code run `r` returned or unwound (raising `exc`)."
+        if r.ud:
+            r.ud -= 1
+            if not r.ud: surface(r)
+            return
         st = None
         if r.solo_ok:
             st = r.ended(f)
@@ -569,7 +607,14 @@ def exit_handlers(sess):
         if exc is not None and r.table.silent: raised_in_head(st, exc)
         finish(st)
     def on_return(code, offset, value):
-        r = runs[id(code)]
+        if code is root_code:
+            n = root.ud
+            if n:                      # an unrecorded call after the last recorded one
+                root.ud = n - 1
+                if n == 1: surface(root)
+                return
+            r = root
+        else: r = runs[id(code)]
         if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
             stack = r.stack
             st = stack.pop()
@@ -579,7 +624,9 @@ def exit_handlers(sess):
             finish(st)
         else: end(r, _getframe(1))
     def on_unwind(code, offset, exc):  # a global event: foreign code unwinds too
-        r = runs.get(id(code))
+        if code is root_code: r = root
+        elif code.co_filename != root_file: return    # (cheaper than `id()` for foreign code)
+        else: r = runs.get(id(code))
         if r is not None: end(r, _getframe(1), exc)
     return on_return, on_unwind
 
