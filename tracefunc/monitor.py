@@ -7,7 +7,7 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
-           'lookup', 'sample', 'Session', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
+           'lookup', 'sample', 'Session', 'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
            'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
@@ -497,138 +497,150 @@ def finish(self:Session, st):
         if not self.active and len(self.calls) >= self.max_calls: self.disarm()
 
 # %% ../nbs/01_monitor.ipynb #26a33d80
-def instruction_handler(sess):
-    "The INSTRUCTION callback of session `sess`: the hot path, so it only touches local names."
-    runs = sess.runs
-    root = next(r for r in runs.values() if r.table.is_root)
-    root_code, root_entry_at = root.table.code, root.entry_at
-    frames_get, leave, on_append, on_special = sess.frames.get, sess.leave, sess.on_append, sess.on_special
-    last = (None, None)    # (frame, its state): consecutive events mostly come from the same frame
-    last_ride = ~RIDE      # entries at or below it are rides
-    other = (None, None)   # (code, its run): the nested code object seen last
-    root_dummy = root.dummy
-    def on_instruction(code, offset):
-        nonlocal last, other
-        if code is root_code: r, s = root, root_entry_at[offset]
-        else:
-            oc, r = other
-            if code is not oc: r = runs[id(code)]; other = (code, r)   # `id()` raises an audit event: not free
-            s = r.entry_at[offset]
-        st = r.solo                          # the state of the code's only running frame, if it runs alone
-        if s is None:
-            a = r.append_at[offset]
-            if a is None:
-                sp = r.special(offset)
-                if sp is None: return DISABLE     # cannot start a line: never call back here again
-            if st is None:
-                f = _getframe(1)
-                lf, st = last
-                if f is not lf: st = frames_get(f); last = (f, st)
-                if st is None: return
-            if a is None: on_special(st, offset, sp)
-            else:                            # a comprehension produced an element
-                st.hits[a] += 1
-                if st.left[a]: on_append(st, a)
-            return
+def bind(fn, **names):
+    """`fn` with `names` added to its globals. The callbacks below read their session's tables this way: a closure's
+    variables are copied into the frame of every call (about 35 instructions each, per call), globals cost nothing
+    until read."""
+    return types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__, fn.__closure__)
+
+def _on_instruction(code, offset):
+    "The INSTRUCTION callback, the hot path: `instruction_handler` binds its session's names."
+    global last, other
+    if code is root_code: r, s = root, root_entry_at[offset]
+    else:
+        oc, r = other
+        if code is not oc: r = runs[id(code)]; other = (code, r)   # `id()` raises an audit event: not free
+        s = r.entry_at[offset]
+    st = r.solo                          # the state of the code's only running frame, if it runs alone
+    if s is None:
+        a = r.append_at[offset]
+        if a is None:
+            sp = r.special(offset)
+            if sp is None: return DISABLE     # cannot start a line: never call back here again
         if st is None:
             f = _getframe(1)
             lf, st = last
             if f is not lf: st = frames_get(f); last = (f, st)
-            if st is None: return            # a call that is not recorded
-        if st is root_dummy: root.dark = True; return DISABLE   # (see `Session.on_start`)
-        cur = st.cur
-        if s >= 0:
-            if s == cur: return
-        elif s <= last_ride:                 # a ride: count the lines of its chain that ran unreported since `cur`
-            line, slot, end, after = r.ride_at[offset]
-            todo = after.get(cur)
-            if todo is None:                 # the usual case, once quiet: all of them
-                left = st.left
-                if left[cur]: leave(st, cur)
-                if left[end]: leave(st, end)
-                st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
-                st.cur = line
-                return
-            if todo:
-                if st.left[cur]: leave(st, cur)
-                hits = st.hits
-                for a in todo: hits[a] += 1
-                cur = todo[-1]
-            s = line
-        else:
-            s = ~s                           # a loop head: a new hit when reached again without leaving the line
-            if s == cur and st.loop != offset: st.loop = offset; return
-            st.loop = offset                 # (a loop's other entries are specials, which reset this)
-        if st.left[cur]: leave(st, cur)
-        st.cur = s
-        st.hits[s] += 1
-    return on_instruction
+            if st is None: return
+        if a is None: on_special(st, offset, sp)
+        else:                            # a comprehension produced an element
+            st.hits[a] += 1
+            if st.left[a]: on_append(st, a)
+        return
+    if st is None:
+        f = _getframe(1)
+        lf, st = last
+        if f is not lf: st = frames_get(f); last = (f, st)
+        if st is None: return            # a call that is not recorded
+    if st is root_dummy: root.dark = True; return DISABLE   # (see `start_handler`)
+    cur = st.cur
+    if s >= 0:
+        if s == cur: return
+    elif s <= _LAST_RIDE:                 # a ride: count the lines of its chain that ran unreported since `cur`
+        line, slot, end, after = r.ride_at[offset]
+        todo = after.get(cur)
+        if todo is None:                 # the usual case, once quiet: all of them
+            left = st.left
+            if left[cur]: leave(st, cur)
+            if left[end]: leave(st, end)
+            st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
+            st.cur = line
+            return
+        if todo:
+            if st.left[cur]: leave(st, cur)
+            hits = st.hits
+            for a in todo: hits[a] += 1
+            cur = todo[-1]
+        s = line
+    else:
+        s = ~s                           # a loop head: a new hit when reached again without leaving the line
+        if s == cur and st.loop != offset: st.loop = offset; return
+        st.loop = offset                 # (a loop's other entries are specials, which reset this)
+    if st.left[cur]: leave(st, cur)
+    st.cur = s
+    st.hits[s] += 1
+
+_LAST_RIDE = ~RIDE   # entries at or below it are rides
+
+def instruction_handler(sess):
+    "The INSTRUCTION callback of session `sess`."
+    root = next(r for r in sess.runs.values() if r.table.is_root)
+    return bind(_on_instruction, runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
+                root_dummy=root.dummy, frames_get=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
+                on_special=sess.on_special,
+                last=(None, None),    # (frame, its state): consecutive events mostly come from the same frame
+                other=(None, None))   # (code, its run): the nested code object seen last
 
 # %% ../nbs/01_monitor.ipynb #03a8f317
+def _start(code, offset):
+    "The PY_START callback: `start_handler` binds its session's names."
+    if code is root_code and root.capped and _get_ident() == owner:
+        root.ud += 1; root.solo = dummy
+        return
+    return on_start(code, offset)
+
 def start_handler(sess):
     """The PY_START callback of `sess`. Once `max_calls` calls are recorded, recorded calls may still run (recursion):
     later calls of the root code are only counted in depth (`ud`), so that the hot path knows, without
     `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
     runs again (`surface`)."""
-    on_start, owner = sess.on_start, sess.owner
     root = next(r for r in sess.runs.values() if r.table.is_root)
-    root_code, dummy = root.table.code, root.dummy
-    def start(code, offset):
-        if code is root_code and root.capped and _get_ident() == owner:
-            root.ud += 1; root.solo = dummy
-            return
-        return on_start(code, offset)
-    return start
+    return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy)
 
 def surface(r):
     "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
     r.solo = r.stack[-1] if r.stack else None
     if r.dark: r.dark = False; M.restart_events()
 
-def exit_handlers(sess):
-    "The PY_RETURN and PY_UNWIND callbacks of `sess` (every call of the target pays PY_RETURN, recorded or not)."
-    frames, runs, finish, raised_in_head = sess.frames, sess.runs, sess.finish, sess.raised_in_head
-    root = next(r for r in runs.values() if r.table.is_root)
-    root_code, root_file = root.table.code, root.table.code.co_filename
-    frames_pop = frames.pop
-    def end(r, f, exc=None):
-        "Frame `f` of code run `r` returned or unwound (raising `exc`)."
-        if r.ud:
-            r.ud -= 1
-            if not r.ud: surface(r)
+def _end(r, f, exc=None):
+    "Frame `f` of code run `r` returned or unwound (raising `exc`)."
+    if r.ud:
+        r.ud -= 1
+        if not r.ud: surface(r)
+        return
+    st = None
+    if r.solo_ok:
+        st = r.ended(f)
+        if st is r.dummy: return
+        if st is not None: frames_pop(st.frame, None)
+    if st is None: st = frames_pop(f, None)
+    if st is None: return
+    if exc is not None and r.table.silent: raised_in_head(st, exc)
+    finish(st)
+
+def _on_return(code, offset, value):
+    "The PY_RETURN callback: every call of the target pays it, recorded or not."
+    if code is root_code:
+        n = root.ud
+        if n:                      # an unrecorded call after the last recorded one
+            root.ud = n - 1
+            if n == 1: surface(root)
             return
-        st = None
-        if r.solo_ok:
-            st = r.ended(f)
-            if st is r.dummy: return
-            if st is not None: frames_pop(st.frame, None)
-        if st is None: st = frames_pop(f, None)
-        if st is None: return
-        if exc is not None and r.table.silent: raised_in_head(st, exc)
+        r = root
+    else: r = runs[id(code)]
+    if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
+        stack = r.stack
+        st = stack.pop()
+        r.solo = stack[-1] if stack else None
+        if st is r.dummy: return
+        frames_pop(st.frame, None)
         finish(st)
-    def on_return(code, offset, value):
-        if code is root_code:
-            n = root.ud
-            if n:                      # an unrecorded call after the last recorded one
-                root.ud = n - 1
-                if n == 1: surface(root)
-                return
-            r = root
-        else: r = runs[id(code)]
-        if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
-            stack = r.stack
-            st = stack.pop()
-            r.solo = stack[-1] if stack else None
-            if st is r.dummy: return
-            frames_pop(st.frame, None)
-            finish(st)
-        else: end(r, _getframe(1))
-    def on_unwind(code, offset, exc):  # a global event: foreign code unwinds too
-        if code is root_code: r = root
-        elif code.co_filename != root_file: return    # (cheaper than `id()` for foreign code)
-        else: r = runs.get(id(code))
-        if r is not None: end(r, _getframe(1), exc)
-    return on_return, on_unwind
+    else: end(r, _getframe(1))
+
+def _on_unwind(code, offset, exc):
+    "The PY_UNWIND callback: a global event, so foreign code unwinds through it too."
+    if code is root_code: r = root
+    elif code.co_filename != root_file: return    # (cheaper than `id()` for foreign code)
+    else: r = runs.get(id(code))
+    if r is not None: end(r, _getframe(1), exc)
+
+def exit_handlers(sess):
+    "The PY_RETURN and PY_UNWIND callbacks of `sess`."
+    root = next(r for r in sess.runs.values() if r.table.is_root)
+    names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
+                 frames_pop=sess.frames.pop, finish=sess.finish, raised_in_head=sess.raised_in_head)
+    names['end'] = bind(_end, **names)
+    return bind(_on_return, **names), bind(_on_unwind, **names)
 
 # %% ../nbs/01_monitor.ipynb #d057784d
 @patch
