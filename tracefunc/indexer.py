@@ -464,6 +464,7 @@ def code_table(code, node, lines, parent=None):
     entries, loops, closes = set(), set(), set()
     for k, i in enumerate(ins):
         s = stmts[k]
+        if s is None and k and ins[k-1].opname == 'CLEANUP_THROW': s = stmts[k-1]   # an await's throw path jumps back
         if s is not None and (k == 0 or stmts[k-1] is not s or not isinstance(where[k-1], Line)): entries.add(k)
         if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off:
             t = by_off[i.argval]
