@@ -11,7 +11,7 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOB
            'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
-import sys, os, sysconfig, site, inspect, re, threading, gc, types
+import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, RIDE
 
@@ -88,6 +88,7 @@ E = M.events
 DISABLE = M.DISABLE
 _getframe = sys._getframe
 _get_ident = threading.get_ident
+_threads = _thread._count   # threads started by `threading` or `_thread` and still running: 0 is cheap to check
 _MISSING = object()
 UNAVAILABLE = ('NameError', '<unavailable>')
 
@@ -574,7 +575,7 @@ def instruction_handler(sess):
 # %% ../nbs/01_monitor.ipynb #03a8f317
 def _start(code, offset):
     "The PY_START callback: `start_handler` binds its session's names."
-    if code is root_code and root.capped and _get_ident() == owner:
+    if code is root_code and root.capped and (not _threads() or _get_ident() == owner):
         root.ud += 1; root.solo = dummy
         return
     return on_start(code, offset)
