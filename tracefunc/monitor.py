@@ -506,7 +506,7 @@ def bind(fn, **names):
 
 def _on_instruction(code, offset):
     "The INSTRUCTION callback, the hot path: `instruction_handler` binds its session's names."
-    global last, other
+    global other
     if code is root_code: r, s = root, root_entry_at[offset]
     else:
         oc, r = other
@@ -515,43 +515,30 @@ def _on_instruction(code, offset):
     st = r.solo                          # the state of the code's only running frame, if it runs alone
     if s is None:
         a = r.append_at[offset]
-        if a is None:
-            sp = r.special(offset)
-            if sp is None: return DISABLE     # cannot start a line: never call back here again
+        if a is None: return other_offset(r, offset, st)
         if st is None:
-            f = _getframe(1)
-            lf, st = last
-            if f is not lf: st = frames_get(f); last = (f, st)
+            st = state_of(_getframe(1))
             if st is None: return
-        if a is None: on_special(st, offset, sp)
-        else:                            # a comprehension produced an element
-            st.hits[a] += 1
-            if st.left[a]: on_append(st, a)
+        st.hits[a] += 1                  # a comprehension produced an element
+        if st.left[a]: on_append(st, a)
         return
     if st is None:
-        f = _getframe(1)
-        lf, st = last
-        if f is not lf: st = frames_get(f); last = (f, st)
+        st = state_of(_getframe(1))
         if st is None: return            # a call that is not recorded
     if st is root_dummy: root.dark = True; return DISABLE   # (see `start_handler`)
     cur = st.cur
     if s >= 0:
         if s == cur: return
-    elif s <= _LAST_RIDE:                 # a ride: count the lines of its chain that ran unreported since `cur`
+    elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
         line, slot, end, after = r.ride_at[offset]
         todo = after.get(cur)
         if todo is None:                 # the usual case, once quiet: all of them
-            left = st.left
-            if left[cur]: leave(st, cur)
-            if left[end]: leave(st, end)
+            if st.left[cur]: leave(st, cur)
+            if st.left[end]: leave(st, end)
             st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
             st.cur = line
             return
-        if todo:
-            if st.left[cur]: leave(st, cur)
-            hits = st.hits
-            for a in todo: hits[a] += 1
-            cur = todo[-1]
+        if todo: cur = ride_part(st, cur, todo)
         s = line
     else:
         s = ~s                           # a loop head: a new hit when reached again without leaving the line
@@ -561,16 +548,42 @@ def _on_instruction(code, offset):
     st.cur = s
     st.hits[s] += 1
 
+def _state_of(f):
+    "The state of frame `f`, when its code does not run alone (other threads, generators): consecutive events mostly come from the same frame."
+    global last
+    lf, st = last
+    if f is not lf: st = frames_get(f); last = (f, st)
+    return st
+
+def _other_offset(r, offset, st):
+    "An offset that is neither an entry nor an append: a special case, or one that never starts a line."
+    sp = r.special(offset)
+    if sp is None: return DISABLE        # cannot start a line: never call back here again
+    if st is None:
+        st = state_of(_getframe(2))
+        if st is None: return
+    on_special(st, offset, sp)
+
+def _ride_part(st, cur, todo):
+    "Count the lines of a ride's chain that ran since `cur` (before its line went quiet): the line now current."
+    if st.left[cur]: leave(st, cur)
+    hits = st.hits
+    for a in todo: hits[a] += 1
+    return todo[-1]
+
 _LAST_RIDE = ~RIDE   # entries at or below it are rides
 
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`."
     root = next(r for r in sess.runs.values() if r.table.is_root)
-    return bind(_on_instruction, runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
-                root_dummy=root.dummy, frames_get=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
-                on_special=sess.on_special,
-                last=(None, None),    # (frame, its state): consecutive events mostly come from the same frame
-                other=(None, None))   # (code, its run): the nested code object seen last
+    names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
+                 root_dummy=root.dummy, frames_get=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
+                 on_special=sess.on_special,
+                 last=(None, None),    # (frame, its state): see `_state_of`
+                 other=(None, None))   # (code, its run): the nested code object seen last
+    names['state_of'] = bind(_state_of, **names)
+    names['other_offset'], names['ride_part'] = bind(_other_offset, **names), bind(_ride_part, **names)
+    return bind(_on_instruction, **names)
 
 # %% ../nbs/01_monitor.ipynb #03a8f317
 def _start(code, offset):
