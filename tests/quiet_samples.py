@@ -156,3 +156,17 @@ def walk(node):
     return total
 def tree(depth, width=3):
     return (depth, [tree(depth - 1, width) for _ in range(width)] if depth else [])
+import threading
+ready, done, pause, leaves = threading.Event(), threading.Event(), threading.Event(), [0]
+def rec2(n):
+    if n == 0:
+        leaves[0] += 1
+        if leaves[0] == 2 and pause.is_set() and threading.current_thread() is threading.main_thread():
+            ready.set(); done.wait(10)   # an unrecorded call lets the other thread call rec2 meanwhile
+        return 0
+    t = n + rec2(n - 1)
+    for i in range(3):
+        t += i
+    return t + rec2(n - 1)
+def other_thread():
+    ready.wait(10); rec2(3); done.set()

@@ -1,7 +1,7 @@
 """Quiet lines and rides (nbs/00_indexer, nbs/01_monitor): once their samples are complete, lines whose code can only
 lead to entries entered from it alone stop reporting, and those entries count them. Tracing must give exactly the
 results it gives with every line reporting (`Session(quiet=False)`), in far fewer callbacks."""
-import asyncio, json, textwrap, difflib, statistics
+import asyncio, json, textwrap, difflib, statistics, threading
 import pytest
 import tracefunc.monitor as tm
 from tracefunc.monitor import Session
@@ -110,3 +110,15 @@ def test_recursion_after_the_last_recorded_call():
     assert r == '543'
     res2, _ = run(Q.walk, Q.walk, Q.tree(6), quiet=False)
     assert res == res2
+
+def test_another_thread_calls_the_target_while_unrecorded_calls_run():
+    "Past the last recorded call the owner's calls are only counted in depth; another thread's call must not confuse them."
+    Q.leaves[0] = 0
+    expected, r0 = run(Q.rec2, Q.rec2, 14)          # the same recursion, with no thread involved
+    Q.ready.clear(); Q.done.clear(); Q.pause.set(); Q.leaves[0] = 0
+    th = threading.Thread(target=Q.other_thread); th.start()
+    try: res, r = run(Q.rec2, Q.rec2, 14)
+    finally: Q.pause.clear(); th.join(10)
+    assert Q.done.is_set()
+    assert r == r0
+    assert [d for _, d in res] == [d for _, d in expected]

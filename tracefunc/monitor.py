@@ -231,6 +231,7 @@ class CodeRun:
     def give_up(self):
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
         self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
+        if self.dark: self.dark = False; M.restart_events()   # entries unrecorded calls turned off report again
 
 # %% ../nbs/01_monitor.ipynb #bf43dcfe
 def lookup(frame, name, where, outer):
