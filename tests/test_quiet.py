@@ -122,3 +122,17 @@ def test_another_thread_calls_the_target_while_unrecorded_calls_run():
     assert Q.done.is_set()
     assert r == r0
     assert [d for _, d in res] == [d for _, d in expected]
+
+def test_unrecorded_calls_turn_entries_off_only_when_it_pays(monkeypatch):
+    "A recorded frame calling many tiny unrecorded ones: turning their entries back on costs a callback per instruction, so it must stay rare."
+    node = (0, [(0, [])] * 2000)
+    for _ in range(9): node = (1, [node])          # 10 recorded calls, the last one with 2,000 unrecorded children
+    n = [0]
+    restart = tm.M.restart_events
+    def counting(): n[0] += 1; restart()
+    monkeypatch.setattr(tm.M, 'restart_events', counting)
+    res, r = run(Q.walk, Q.walk, node)
+    assert r == '9' and res[-1][1]['for child in node[1]:'][0] == 2001
+    assert 0 < n[0] < 2000 // 4                        # not one per child
+    monkeypatch.setattr(tm.M, 'restart_events', restart)
+    assert res == run(Q.walk, Q.walk, node, quiet=False)[0]

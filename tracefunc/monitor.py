@@ -185,7 +185,7 @@ class CodeRun:
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
     __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy',
-                 'capped', 'ud', 'dark')
+                 'capped', 'ud', 'dark', 'patience')
     def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
@@ -200,9 +200,9 @@ class CodeRun:
             slots.append(c + (line,))
         self.special = table.specials.get
         self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
-        # after the last recorded call (see `start_handler`): the depth of unrecorded calls, and whether their
-        # events turned entries off
-        self.capped, self.ud, self.dark = False, 0, False
+        # after the last recorded call (see `start_handler`): the depth of unrecorded calls, whether their events
+        # turned entries off, and how many of their events to let pass before doing so
+        self.capped, self.ud, self.dark, self.patience = False, 0, False, self.storm
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
 
     def started(self, st, f):
@@ -227,6 +227,11 @@ class CodeRun:
             st = stack.pop()
             self.solo = stack[-1] if stack else None
         return st
+
+    @property
+    def storm(self):
+        "Events that turning entries back on (`restart_events`) may cost: about one per instruction."
+        return len(self.table.code.co_code) // 2
 
     def give_up(self):
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
@@ -526,7 +531,10 @@ def _on_instruction(code, offset):
     if st is None:
         st = state_of(_getframe(1))
         if st is None: return            # a call that is not recorded
-    if st is root_dummy: root.dark = True; return DISABLE   # (see `start_handler`)
+    if st is root_dummy:                 # an unrecorded call after the last recorded one (see `start_handler`)
+        p = root.patience
+        if p: root.patience = p - 1; return
+        root.dark = True; return DISABLE
     cur = st.cur
     if s >= 0:
         if s == cur: return
@@ -605,7 +613,7 @@ def start_handler(sess):
 def surface(r):
     "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
     r.solo = r.stack[-1] if r.stack else None
-    if r.dark: r.dark = False; M.restart_events()
+    if r.dark: r.dark, r.patience = False, r.storm; M.restart_events()
 
 def _end(r, f, exc=None):
     "Frame `f` of code run `r` returned or unwound (raising `exc`)."
