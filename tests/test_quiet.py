@@ -1,7 +1,7 @@
 """Quiet lines and rides (nbs/00_indexer, nbs/01_monitor): once their samples are complete, lines whose code can only
 lead to entries entered from it alone stop reporting, and those entries count them. Tracing must give exactly the
 results it gives with every line reporting (`Session(quiet=False)`), in far fewer callbacks."""
-import asyncio, json, textwrap, difflib, statistics, threading
+import argparse, asyncio, fractions, json, pprint, shlex, textwrap, difflib, statistics, threading
 import pytest
 import tracefunc.monitor as tm
 from tracefunc.monitor import Session
@@ -44,6 +44,14 @@ CASES = [
     ('stdlib: difflib', difflib.SequenceMatcher.find_longest_match,
      lambda: difflib.SequenceMatcher(None, 'abcd' * 60, 'abed' * 60).ratio()),
     ('stdlib: median', statistics.median, statistics.median, list(range(99))),
+    ('stdlib: json encoder', json.encoder._make_iterencode,
+     lambda: ''.join(json.encoder.JSONEncoder(indent=2, check_circular=False).iterencode([{'a': [1, 2.5, None, 'x' * i]} for i in range(40)], _one_shot=False))),
+    ('stdlib: argparse', argparse.ArgumentParser._parse_known_args,
+     lambda: [argparse.ArgumentParser().parse_known_args(['-x', str(i), 'rest']) for i in range(12)]),
+    ('stdlib: fractions', fractions.Fraction.__new__, lambda: [fractions.Fraction(f'{i}/7') for i in range(30)]),
+    ('stdlib: dedent', textwrap.dedent, textwrap.dedent, '    a\n      b\n\n    c\n' * 40),
+    ('stdlib: pformat', pprint.PrettyPrinter._format, pprint.pformat, {i: [i] * 5 for i in range(60)}),
+    ('stdlib: shlex', shlex.shlex.read_token, lambda: shlex.split('a "b c" d\\ e ' * 30)),
 ]
 OPTS = [dict(), dict(max_calls=3, max_samples=2), dict(keep='last'), dict(keep='ends', max_samples=3), dict(max_samples=0)]
 
