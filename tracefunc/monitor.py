@@ -173,8 +173,8 @@ class FrameState:
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
-        self.loop = self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_in_head`)
-        self.prov = self.handled = None   # handled: the traceback entry `raised_in_head` accounted for
+        self.loop = self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
+        self.prov = self.handled = None   # handled: the traceback entry `raised_unreported` accounted for
 
 # %% ../nbs/01_monitor.ipynb #167382df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
@@ -449,7 +449,7 @@ def on_special(self:Session, st, offset, sp):
     """The rare offsets: a clean-up that ends the current line, an entry that also counts statements with no code, or
     an exception handler that may catch what a line running unreported raised."""
     kind, s, loop, riders, loop_riders = sp
-    if kind == 'catch': self.raised_in_head(st, sys.exception())
+    if kind == 'catch': self.raised_unreported(st, sys.exception())
     cur = st.cur
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
@@ -467,7 +467,7 @@ def on_special(self:Session, st, offset, sp):
         if st.left[r]: st.trace.add(r, sample(st, r, self.width))
 
 @patch
-def raised_in_head(self:Session, st, exc):
+def raised_unreported(self:Session, st, exc):
     """Exception `exc` reached the frame of `st`: if a line running unreported raised it, count that line (and the
     unreported lines before it), which no ride will count now."""
     tb = getattr(exc, '__traceback__', None)
@@ -628,7 +628,7 @@ def _end(r, f, exc=None):
         if st is not None: frames_pop(st.frame, None)
     if st is None: st = frames_pop(f, None)
     if st is None: return
-    if exc is not None and r.table.silent: raised_in_head(st, exc)
+    if exc is not None and r.table.silent: raised_unreported(st, exc)
     finish(st)
 
 def _on_return(code, offset, value):
@@ -661,7 +661,7 @@ def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess`."
     root = next(r for r in sess.runs.values() if r.table.is_root)
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
-                 frames_pop=sess.frames.pop, finish=sess.finish, raised_in_head=sess.raised_in_head)
+                 frames_pop=sess.frames.pop, finish=sess.finish, raised_unreported=sess.raised_unreported)
     names['end'] = bind(_end, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names)
 
