@@ -170,3 +170,21 @@ def rec2(n):
     return t + rec2(n - 1)
 def other_thread():
     ready.wait(10); rec2(3); done.set()
+def tail_loop(xs):
+    total = 0
+    for x in xs:
+        total += x
+def ret_in_try(xs):
+    out = 0
+    for x in xs:
+        out += 1
+    try:
+        return 10 // x
+    finally:
+        x = 'done'
+def early_return(xs):
+    for x in xs:
+        if x > 50:
+            return x
+        y = x
+    return -1

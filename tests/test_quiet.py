@@ -38,6 +38,11 @@ CASES = [
     ('generator in a loop raises', Q.l13, Q.l13, 60, 40),
     ('many recorded calls', Q.outer, Q.driver, 14),
     ('fib', Q.fib, Q.fib, 15),
+    ('a loop ends the function', Q.tail_loop, Q.tail_loop, list(range(300))),
+    ('return inside try/finally', Q.ret_in_try, Q.ret_in_try, list(range(30))),
+    ('return raises inside try/finally', Q.ret_in_try, Q.ret_in_try, [0] * 30),
+    ('return from inside a loop', Q.early_return, Q.early_return, list(range(100))),
+    ('no early return', Q.early_return, Q.early_return, list(range(40))),
     ('raised deep, caught in recorded frames', Q.deep, Q.deep, 33),
     ('tree walk: recorded frames loop over unrecorded subtrees', Q.walk, Q.walk, Q.tree(5)),
     ('stdlib: textwrap', textwrap.TextWrapper._wrap_chunks, textwrap.wrap, 'hello world ' * 300, 20),
@@ -144,3 +149,12 @@ def test_unrecorded_calls_turn_entries_off_only_when_it_pays(monkeypatch):
     assert 0 < n[0] < 2000 // 4                        # not one per child
     monkeypatch.setattr(tm.M, 'restart_events', restart)
     assert res == run(Q.walk, Q.walk, node, quiet=False)[0]
+
+def test_a_loop_that_ends_its_function_goes_quiet_too(monkeypatch):
+    "Its last check leads to the implicit `return None`, where `PY_RETURN` counts what ran unreported."
+    n = count_callbacks(monkeypatch)
+    res, _ = run(Q.tail_loop, Q.tail_loop, list(range(3000)))
+    d = res[0][1]
+    assert (d['for x in xs:'][0], d['total += x'][0]) == (3001, 3000)
+    assert d['total += x'][1]['total'][-1] == ('int', '45')
+    assert n[0] < 3000 + 100

@@ -363,10 +363,12 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
-# where a line's code may end the frame, suspend it or handle an exception: its hits cannot be counted elsewhere
-_STOPS = {opcode.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST', 'YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE',
-          'GET_AITER', 'GET_ANEXT', 'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO',
-          'POP_EXCEPT', 'WITH_EXCEPT_START', 'RETURN_GENERATOR') if n in opcode.opmap}
+# where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
+_STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE', 'GET_AITER', 'GET_ANEXT',
+          'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO', 'POP_EXCEPT',
+          'WITH_EXCEPT_START', 'RETURN_GENERATOR') if n in opcode.opmap}
+# a return ends the frame: `PY_RETURN` tells its offset, where the monitor counts the lines that ran unreported
+_RETURNS = {opcode.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in opcode.opmap}
 
 def _flow(ins, by_off):
     "Per instruction index, the indices control goes to next (exceptions aside), and the reverse: who comes before."
@@ -382,16 +384,17 @@ def _flow(ins, by_off):
 
 def _region(e, ins, stmts, nxt):
     "The instructions of `e`'s statement reachable from entry `e` without leaving it, and where control leaves it."
-    s, seen, todo, exits = stmts[e], {e}, [e], set()
+    s, seen, todo, exits, ends = stmts[e], {e}, [e], set(), False
     while todo:
         j = todo.pop()
         if ins[j].opcode in _STOPS: return None
+        ends = ends or ins[j].opcode in _RETURNS
         for t in nxt[j]:
             if stmts[t] is s:
                 if t not in seen: seen.add(t); todo.append(t)
             elif stmts[t] is None: return None
             else: exits.add(t)
-    return (seen, exits) if exits else None
+    return (seen, exits) if exits or ends else None
 
 def _silent_chains(ins, stmts, by_off, caught, starts):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to

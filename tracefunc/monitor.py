@@ -474,7 +474,11 @@ def raised_unreported(self:Session, st, exc):
     while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
     if tb is None or tb is st.handled: return   # (a handler that re-raises brings the same exception back)
     st.handled = tb
-    chain = st.table.silent.get(tb.tb_lasti)
+    self.count_unreported(st, st.table.silent.get(tb.tb_lasti))
+
+@patch
+def count_unreported(self:Session, st, chain):
+    "Count the lines of `chain` (see `CodeTable.silent`) that ran unreported since the frame's current line."
     cur = st.cur
     if cur == st.trace.nil and st.held >= 0: cur = st.held   # a clean-up block ran first: it closed this line
     st.held = -1
@@ -615,8 +619,8 @@ def surface(r):
     r.solo = r.stack[-1] if r.stack else None
     if r.dark: r.dark, r.patience = False, r.storm; M.restart_events()
 
-def _end(r, f, exc=None):
-    "Frame `f` of code run `r` returned or unwound (raising `exc`)."
+def _end(r, f, exc=None, offset=None):
+    "Frame `f` of code run `r` returned (at `offset`) or unwound (raising `exc`)."
     if r.ud:
         r.ud -= 1
         if not r.ud: surface(r)
@@ -628,7 +632,9 @@ def _end(r, f, exc=None):
         if st is not None: frames_pop(st.frame, None)
     if st is None: st = frames_pop(f, None)
     if st is None: return
-    if exc is not None and r.table.silent: raised_unreported(st, exc)
+    if r.table.silent:   # the last lines may have run unreported
+        if exc is not None: raised_unreported(st, exc)
+        elif offset is not None: count_unreported(st, r.table.silent.get(offset))
     finish(st)
 
 def _on_return(code, offset, value):
@@ -647,8 +653,9 @@ def _on_return(code, offset, value):
         r.solo = stack[-1] if stack else None
         if st is r.dummy: return
         frames_pop(st.frame, None)
+        if r.table.silent: count_unreported(st, r.table.silent.get(offset))   # the lines that ran unreported
         finish(st)
-    else: end(r, _getframe(1))
+    else: end(r, _getframe(1), None, offset)
 
 def _on_unwind(code, offset, exc):
     "The PY_UNWIND callback: a global event, so foreign code unwinds through it too."
@@ -661,7 +668,8 @@ def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess`."
     root = next(r for r in sess.runs.values() if r.table.is_root)
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
-                 frames_pop=sess.frames.pop, finish=sess.finish, raised_unreported=sess.raised_unreported)
+                 frames_pop=sess.frames.pop, finish=sess.finish, raised_unreported=sess.raised_unreported,
+                 count_unreported=sess.count_unreported)
     names['end'] = bind(_end, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names)
 
