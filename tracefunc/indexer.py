@@ -400,7 +400,8 @@ def _silent_chains(ins, stmts, by_off, caught, starts):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
     (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
     (a `for` head, then an `if`): it counts every line of the chain that ran since the last event. Returns `rides`
-    (offset -> chain of line idxs), `silent` (offset -> the chain up to the line running there, for exceptions) and
+    (offset -> chain of line idxs), `silent` (offset -> the chain up to the line running there, for exceptions and
+    returns) and
     `quiet` (entry offset that may go silent -> the lines that come before it, whose samples need it reported)."""
     nxt, prev = _flow(ins, by_off)
     regions = {}
@@ -438,7 +439,7 @@ def _silent_chains(ins, stmts, by_off, caught, starts):
     return rides, silent, quiet
 
 def _mark_catches(ins, handlers, silent, starts, specials):
-    "Handlers that may catch an exception raised in a silent head become 'catch' specials, which count that head."
+    "Handlers that may catch an exception raised where a line runs unreported become 'catch' specials, which count it."
     for e, k in handlers:
         if not any(e.start <= o < e.end for o in silent): continue
         off = ins[k].offset
