@@ -188,3 +188,9 @@ def early_return(xs):
             return x
         y = x
     return -1
+def tail_if(n):
+    t = 0
+    for i in range(n):
+        t += i
+    if t > 10**9:
+        return t

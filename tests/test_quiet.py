@@ -39,6 +39,7 @@ CASES = [
     ('many recorded calls', Q.outer, Q.driver, 14),
     ('fib', Q.fib, Q.fib, 15),
     ('a loop ends the function', Q.tail_loop, Q.tail_loop, list(range(300))),
+    ('an if after a loop ends the function', Q.tail_if, Q.tail_if, 300),
     ('return inside try/finally', Q.ret_in_try, Q.ret_in_try, list(range(30))),
     ('return raises inside try/finally', Q.ret_in_try, Q.ret_in_try, [0] * 30),
     ('return from inside a loop', Q.early_return, Q.early_return, list(range(100))),

@@ -396,7 +396,7 @@ def _region(e, ins, stmts, nxt):
             else: exits.add(t)
     return (seen, exits) if exits or ends else None
 
-def _silent_chains(ins, stmts, by_off, caught, starts):
+def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
     (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
     (a `for` head, then an `if`): it counts every line of the chain that ran since the last event. Returns `rides`
@@ -426,6 +426,8 @@ def _silent_chains(ins, stmts, by_off, caught, starts):
         starts[ins[t].offset], rides[ins[t].offset] = ~(RIDE + stmts[t].idx), c
     for e, (seen, ex) in sorted(regions.items()):
         if not all(fed.get(t) == e and t in chain for t in ex): continue
+        # another entry of the line inside its code would count the line but not the unreported lines before it
+        if e in chain and any(j != e and (ins[j].offset in starts or ins[j].offset in specials) for j in seen): continue
         s, feeders = stmts[e], set()
         for p in prev[e]:
             if stmts[p] is None and p >= first: break    # some instruction with no line comes before: unknown
@@ -501,7 +503,7 @@ def code_table(code, node, lines, parent=None):
         elif st in with_loop or riders: specials[off] = ('enter', st.idx, False, riders, ())
         else: starts[off] = st.idx
     for k in closes: specials.setdefault(ins[k].offset, ('close', -1, False, (), ()))
-    rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts)
+    rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, handlers, silent, starts, specials)
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet)
