@@ -236,7 +236,11 @@ class CodeRun:
     def give_up(self):
         "Frames of this code may now run out of order (another thread, a frame older than the session): look them up."
         self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
-        if self.dark: self.dark = False; M.restart_events()   # entries unrecorded calls turned off report again
+        self.relight()
+
+    def relight(self):
+        "Turn back on the entries unrecorded calls turned off, if any (see `start_handler`)."
+        if self.dark: self.dark, self.patience = False, self.storm; M.restart_events()
 
 # %% ../nbs/01_monitor.ipynb #bf43dcfe
 def lookup(frame, name, where, outer):
@@ -278,6 +282,7 @@ class Session:
         self.index = func_index(func.__code__, func)
         n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
         self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
+        self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
         for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
             r.dummy = FrameState(None, CallTrace('', n, 0, 'first', nslots=len(self.slots)), r.table)
         self.owner = threading.get_ident()
@@ -588,7 +593,7 @@ _LAST_RIDE = ~RIDE   # entries at or below it are rides
 
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`."
-    root = next(r for r in sess.runs.values() if r.table.is_root)
+    root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
                  root_dummy=root.dummy, frames_get=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
                  on_special=sess.on_special,
@@ -611,13 +616,13 @@ def start_handler(sess):
     later calls of the root code are only counted in depth (`ud`), so that the hot path knows, without
     `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
     runs again (`surface`)."""
-    root = next(r for r in sess.runs.values() if r.table.is_root)
+    root = sess.root
     return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy)
 
 def surface(r):
     "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
     r.solo = r.stack[-1] if r.stack else None
-    if r.dark: r.dark, r.patience = False, r.storm; M.restart_events()
+    r.relight()
 
 def _end(r, f, exc=None, offset=None):
     "Frame `f` of code run `r` returned (at `offset`) or unwound (raising `exc`)."
@@ -666,7 +671,7 @@ def _on_unwind(code, offset, exc):
 
 def exit_handlers(sess):
     "The PY_RETURN and PY_UNWIND callbacks of `sess`."
-    root = next(r for r in sess.runs.values() if r.table.is_root)
+    root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
                  frames_pop=sess.frames.pop, finish=sess.finish, raised_unreported=sess.raised_unreported,
                  count_unreported=sess.count_unreported)
