@@ -613,3 +613,19 @@ def make_squares(n):
 def two_genexps_zipped(n):
     a = (i for i in range(n)); b = (j * 10 for j in range(n))
     return list(zip(a, b))
+
+# ---------------------------------------------------------------------------------------------------------------
+# bodies with no bytecode at all
+
+def only_pass(): pass
+
+def only_ellipsis(x): ...
+
+def only_docstring():
+    "Nothing else."
+
+def global_then_pass():
+    global _unset
+    pass
+
+async def async_pass(): pass

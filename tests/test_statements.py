@@ -589,3 +589,15 @@ def test_source_text_oddities():
                      'def inner():': (1, {'inner': inner, 'deco_factory': fn('deco_factory')}),
                      'return inner.tag': (1, {'inner': inner}),
                      'return w, x, total, inner()': (1, {'w': v('éé'), 'x': v(2), 'total': v(4), 'inner': inner})})
+
+def test_bodies_with_no_bytecode_count_their_lines_once_per_call():
+    "No line of these bodies has an instruction: they are counted on the implicit return (a docstring is no line)."
+    same(only(trace(S.only_pass)), {'pass': (1, {})})
+    same(only(trace(S.only_ellipsis, 3)), {'...': (1, {})})
+    same(only(trace(S.async_pass)), {'pass': (1, {})})
+    same(only(trace(S.global_then_pass)), {'global _unset': (1, {'_unset': [('NameError', '<unavailable>')]}),
+                                          'pass': (1, {})})
+    res = trace(S.only_docstring)
+    assert res.exc is None and len(res) == 1 and res[0][1] == {}
+    res = trace(lambda: [S.only_pass() for _ in range(3)], target_func=S.only_pass)
+    assert [d for _, d in res] == [{'pass': (1, {})}] * 3

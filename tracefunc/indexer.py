@@ -503,6 +503,11 @@ def code_table(code, node, lines, parent=None):
         elif st in with_loop or riders: specials[off] = ('enter', st.idx, False, riders, ())
         else: starts[off] = st.idx
     for k in closes: specials.setdefault(ins[k].offset, ('close', -1, False, (), ()))
+    body = [l for l in lines if l.kind == 'stmt']
+    if body and not (starts or appends) and all(v[0] == 'close' for v in specials.values()):
+        # no line has code (`pass`, `...`): they ride on the implicit return
+        k = next(k for k, i in enumerate(ins) if i.opname == 'RESUME') + 1
+        specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
     rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, handlers, silent, starts, specials)
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
@@ -544,10 +549,10 @@ def build_index(code, func=None):
     tables = []
     for c, n in nodes.items():
         mine = [l for l in lines if scope[l] is n or (l.kind == 'comp' and l.node is n)]
-        if not mine: continue
+        if not mine and c is not code: continue
         t = code_table(c, n, mine, parents.get(c))
         t.is_root = c is code
-        if t.entries or t.appends or t.specials: tables.append(t)
+        if t.entries or t.appends or t.specials or t.is_root: tables.append(t)   # (the monitor needs the root's)
     return FuncIndex(func, code, lines, tables)
 
 _CACHE = {}   # id(code) -> (weakref to code, FuncIndex)
