@@ -551,3 +551,18 @@ def test_unwinding_frame_is_sampled_when_it_unwinds_not_at_session_end():
     assert res.ret == [1, 2]
     (_, d), = res
     assert d['raise ValueError(len(xs))'] == (1, {'ValueError': [('type', "<class 'ValueError'>")], 'len': [('builtin_function_or_method', '<built-in function len>')], 'xs': [('list', '[1]')]})
+
+def test_tracing_a_code_object_arms_it_before_its_function_exists(tmp_path):
+    "A code object can be the target: the entry points arm a script's function before its `def` runs."
+    src = "def area(w, h):\n    a = w * h\n    return a\nout = area(2, 3)\n"
+    path = tmp_path / 'area.py'
+    path.write_text(src)
+    mod_code = compile(src, str(path), 'exec')
+    code = next(c for c in mod_code.co_consts if getattr(c, 'co_name', None) == 'area')
+    ns = {}
+    with tracing(code) as res: exec(mod_code, ns)
+    assert ns['out'] == 6
+    (_, d), = res
+    assert d == {'a = w * h': (1, {'a': [('int', '6')], 'w': [('int', '2')], 'h': [('int', '3')]}),
+                 'return a': (1, {'a': [('int', '6')]})}
+    assert res.to_dict()['function'] == 'area'

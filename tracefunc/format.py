@@ -44,7 +44,7 @@ __all__ = ['NOISE_TYPES', 'layout', 'is_noise', 'show_values', 'sampled_note', '
            'format_markdown', 'TraceDiff', 'trace_diff', 'format_diff', 'format_diff_markdown', 'to_json']
 
 # %% ../nbs/02_format.ipynb #299e3651
-import json, os, re
+import json, os, re, types
 from fastcore.basics import patch
 from .monitor import TraceResults, describe, short_path
 
@@ -90,12 +90,12 @@ def _line_dict(key, hits, names, line, lay):
 def to_dict(self:TraceResults):
     "The trace as JSON-serialisable data: calls with stacks, lines with counts and samples, exception, return value."
     f = self.func
-    code = getattr(f, '__code__', None)
+    code = f if isinstance(f, types.CodeType) else getattr(f, '__code__', None)
     by_key, lay = {l.key: l for l in self.lines}, layout(self.lines)
     calls = [dict(stack=stack.splitlines(), lines=[_line_dict(k, h, names, by_key.get(k), lay) for k, (h, names) in d.items()])
              for stack, d in self]
     exc = self.exc
-    return dict(function=getattr(f, '__qualname__', None), file=short_path(code.co_filename, os.getcwd()) if code else None,
+    return dict(function=getattr(f, '__qualname__', None) or (code and code.co_qualname), file=short_path(code.co_filename, os.getcwd()) if code else None,
                 lineno=code.co_firstlineno if code else None, keep=getattr(self, 'keep', None), calls=calls,
                 exception=None if exc is None else dict(type=type(exc).__name__, message=str(exc)),
                 returned=list(describe(self.ret, 80)) if self.ret is not None or self.returned else None)

@@ -279,7 +279,8 @@ class Session:
     "One tracing run: claims a tool id, arms the target's code objects, records calls, and releases everything."
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first',
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
-        self.index = func_index(func.__code__, func)
+        code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
+        self.index = func_index(code, None if code is func else func)
         n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
         self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
@@ -760,7 +761,7 @@ class tracing:
     "Context manager: trace the calls of `target_func` made while the block runs; the results fill the `as` target on exit."
     def __init__(self, target_func, *, incl_unhit=False, max_calls=10, max_samples=10, width=50, keep='first'):
         _check_limits(max_calls, max_samples, width, keep)
-        self.func = resolve_target(target_func)
+        self.func = target_func if isinstance(target_func, types.CodeType) else resolve_target(target_func)
         self.incl_unhit, self.opts = incl_unhit, dict(max_calls=max_calls, max_samples=max_samples, width=width, keep=keep)
         self.res, self.sess = None, None
 
