@@ -295,6 +295,7 @@ class CodeTable:
     rides: dict = field(default_factory=dict)    # offset -> the lines that may have run unreported just before it
     silent: dict = field(default_factory=dict)   # offset -> the lines run unreported up to there, if its line is quiet
     quiet: dict = field(default_factory=dict)    # offset whose event may be turned off -> the lines that come before it
+    yields: dict = field(default_factory=dict)   # offset of a statement's own yield (`PY_YIELD` there) -> its line idx
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -528,7 +529,11 @@ def code_table(code, node, lines, parent=None):
     rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet)
+    # a statement's own yields; not those of a `yield from` or `await` loop (after SEND): a frame suspended there that is
+    # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
+    yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
+              if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

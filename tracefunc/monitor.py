@@ -191,14 +191,15 @@ class CodeRun:
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy',
-                 'capped', 'ud', 'dark', 'patience')
+    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'special', 'stack', 'frames', 'solo', 'solo_ok',
+                 'gen', 'dummy', 'capped', 'ud', 'dark', 'patience')
     def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
         size = len(table.code.co_code) + 2
-        self.entry_at, self.append_at, self.ride_at = [None] * size, [None] * size, [None] * size
+        self.entry_at, self.append_at, self.ride_at, self.yield_at = [None] * size, [None] * size, [None] * size, [None] * size
         for o, v in table.entries.items(): self.entry_at[o] = v
+        for o, v in table.yields.items(): self.yield_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         for o, c in table.rides.items():
             # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
@@ -326,13 +327,17 @@ class Session:
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
         # names that nested code reads from an enclosing frame (a generator expression's first iterable)
         self.outer_names = tuple(dict.fromkeys(n for t in self.index.tables for sp in t.specs.values() for n, w in sp if w is OUTER))
-        # entries that may go quiet, by the lines that come before them; and those silenced (`quiet=False`: none,
-        # so that every line reports each time it runs: slower, and the same results)
+        # events that may go quiet, by the lines whose samples need them: entries (by the lines that come before them)
+        # and yields (by their own line), as (the hot path's list, offset, lines, what the list holds there); and those
+        # silenced (`quiet=False`: none, so that every line reports each time it runs: slower, and the same results)
         self.feeds, self.silenced = {}, []
         for r in self.runs.values() if quiet else ():
-            for off, feeders in r.table.quiet.items():
-                if not feeders or (keep == 'first' and not max_samples): r.entry_at[off] = None   # no sample needs it
-                for p in feeders: self.feeds.setdefault(p, []).append((r, off, feeders))
+            events = [(r.entry_at, off, feeders, r.table.entries[off]) for off, feeders in r.table.quiet.items()]
+            events += [(r.yield_at, off, (li,), li) for off, li in r.table.yields.items()]
+            for ev in events:
+                arr, off, feeders, _ = ev
+                if not feeders or (keep == 'first' and not max_samples): arr[off] = None   # no sample needs it
+                for p in feeders: self.feeds.setdefault(p, []).append(ev)
 
 # %% ../nbs/01_monitor.ipynb #e0b7f56d
 @patch
@@ -442,23 +447,30 @@ def leave(self:Session, st, li, provisional=False):
         st.prov_line, st.prov = li, vals
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
-    if not tr.left[li] and li in self.feeds: self.quiet(li)
+    if vals is not None and not tr.left[li] and li in self.feeds: self.quiet(li)   # its last sample was just taken
 
 # %% ../nbs/01_monitor.ipynb #ad027e63
 @patch
 def quiet(self:Session, li):
     """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
-    samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides)."""
+    samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides), and
+    each yield of a line no live recorded call wants samples of (its provisional sample is all `PY_YIELD` is for)."""
     traces = [st.trace for st in self.frames.values()]
-    for r, off, feeders in self.feeds[li]:
-        if r.entry_at[off] is not None and all(not tr.left[p] for tr in traces for p in feeders):
-            r.entry_at[off] = None     # its next event returns DISABLE
-            self.silenced.append((r, off))
+    for ev in self.feeds[li]:
+        arr, off, feeders, _ = ev
+        if arr[off] is not None and all(not tr.left[p] for tr in traces for p in feeders):
+            arr[off] = None     # its next event returns DISABLE
+            self.silenced.append(ev)
+
+@patch
+def wants_silenced(self:Session, tr):
+    "Does trace `tr` want samples of a line whose events were silenced (it was not live then)?"
+    return any(tr.left[p] for _, _, feeders, _ in self.silenced for p in feeders)
 
 @patch
 def wake(self:Session):
-    "A new call is recorded: its lines want samples, so the silenced entries report again."
-    for r, off in self.silenced: r.entry_at[off] = r.table.entries[off]
+    "A new call is recorded (or an older one runs again): its lines want samples, so the silenced events report again."
+    for arr, off, _, v in self.silenced: arr[off] = v
     self.silenced.clear()
     M.restart_events()
 
@@ -493,6 +505,7 @@ def on_start(self:Session, code, offset):
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
             st = self.frames[f] = FrameState(f, tr, t, outer=tr.top)
+            if self.silenced and self.wants_silenced(tr): self.wake()
     if r.solo_ok: r.started(st, f)
 
 @patch
@@ -723,8 +736,10 @@ def _on_unwind(code, offset, exc):
 def _on_yield(code, offset, value):
     "The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample."
     try:
+        r = root if code is root_code else runs[id(code)]
+        if r.yield_at[offset] is None: return DISABLE   # no live recorded call wants samples of its line (see `quiet`)
         st = frames_get(_getframe(1))
-        if st is not None and st.cur != st.trace.nil: leave(st, st.cur, True)
+        if st is not None and st.left[st.cur]: leave(st, st.cur, True)
     except BaseException as e: return fail(e, 'PY_YIELD', code, offset)
 
 def exit_handlers(sess):
