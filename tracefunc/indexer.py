@@ -296,6 +296,8 @@ class CodeTable:
     silent: dict = field(default_factory=dict)   # offset -> the lines run unreported up to there, if its line is quiet
     quiet: dict = field(default_factory=dict)    # offset whose event may be turned off -> the lines that come before it
     yields: dict = field(default_factory=dict)   # offset of a statement's own yield (`PY_YIELD` there) -> its line idx
+    sends: frozenset = frozenset()               # offsets of SEND, where a frame waits on a `yield from` or `await`
+    send_resumes: frozenset = frozenset()        # offsets where such a frame resumes (`PY_RESUME` there) to send again
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -528,12 +530,20 @@ def code_table(code, node, lines, parent=None):
         specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
     rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
+    # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
+    sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
+    if sends:   # a frame waiting on a delegate goes on where it ends or raises: see the monitor's dark entries
+        for i in ins:
+            if i.opname == 'END_SEND' and i.offset not in starts: specials.setdefault(i.offset, ('send', -1, False, (), ()))
+        _mark_catches(ins, table, handlers, sends, starts, specials, by_off)
+    send_resumes = frozenset(i.offset for k, i in enumerate(ins)
+                             if i.opname == 'RESUME' and k > 1 and ins[k-1].opname == 'YIELD_VALUE' and ins[k-2].opcode == _SEND)
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
     # a statement's own yields; not those of a `yield from` or `await` loop (after SEND): a frame suspended there that is
     # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
     yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
               if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields)
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

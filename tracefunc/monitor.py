@@ -8,7 +8,7 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
            'lookup', 'sample', 'Session', 'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
-           'failure_note', 'TraceResults', 'tracefunc', 'tracing']
+           'resume_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types
@@ -192,7 +192,7 @@ class CodeRun:
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
     __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'special', 'stack', 'frames', 'solo', 'solo_ok',
-                 'gen', 'dummy', 'capped', 'ud', 'dark', 'patience')
+                 'gen', 'dummy', 'capped', 'ud', 'dark', 'patience', 'shade', 'watch')
     def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
@@ -212,6 +212,9 @@ class CodeRun:
         # turned entries off, and how many of their events to let pass before doing so
         self.capped, self.ud, self.dark, self.patience = False, 0, False, self.storm
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
+        # after the last recorded call of a generator or coroutine: its unrecorded frames may turn entries off (`shade`),
+        # and `watch(on)` arms the events that tell when a recorded frame runs again (see `unrecorded`)
+        self.shade, self.watch = False, None
 
     def started(self, st, f):
         "Frame `f` (state `st`, None if not recorded) started running this code."
@@ -247,9 +250,17 @@ class CodeRun:
         self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
         self.relight()
 
+    def darken(self):
+        "Unrecorded frames turn off the entries they reach (see `start_handler` and `unrecorded`)."
+        self.dark = True
+        if self.watch is not None: self.watch(True)
+
     def relight(self):
         "Turn back on the entries unrecorded calls turned off, if any (see `start_handler`)."
-        if self.dark: self.dark, self.patience = False, self.storm; M.restart_events()
+        if self.dark:
+            self.dark, self.patience = False, self.storm
+            if self.watch is not None: self.watch(False)
+            M.restart_events()
 
 # %% ../nbs/01_monitor.ipynb #bf43dcfe
 if sys.version_info >= (3, 13):
@@ -306,7 +317,7 @@ def sample(st, li, width):
 # %% ../nbs/01_monitor.ipynb #1c09165c
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
-CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
+CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'PY_RESUME', 'PY_THROW')
 KEEPS = ('first', 'last', 'ends')
 
 class Session:
@@ -355,6 +366,9 @@ def start(self:Session):
         M.register_callback(t, E.PY_YIELD, on_yield)
         M.register_callback(t, E.INSTRUCTION, instruction_handler(self))
         M.register_callback(t, E.PY_UNWIND, on_unwind)
+        on_resume, on_throw = resume_handlers(self)
+        M.register_callback(t, E.PY_RESUME, on_resume)
+        M.register_callback(t, E.PY_THROW, on_throw)
         if self.max_calls > 0: self.arm()
         M.set_events(t, GLOBAL_EVENTS)
     except BaseException:
@@ -399,6 +413,19 @@ def disarm(self:Session, tool=None):
     if self.armed:
         for tb in self.index.tables: M.set_local_events(t, tb.code, 0)
         self.armed = False
+
+@patch
+def watch_resumes(self:Session, on):
+    """While the root's entries are dark, arm the events that tell when a recorded frame of it suspended at one of its own
+    yields resumes (see `_unrecorded`); none is needed when no such frame is suspended there."""
+    if not self.armed: return
+    if on:   # (a suspended frame's `f_lasti` is its yield on 3.12, the RESUME after it on 3.13 and later)
+        root = self.root.table
+        parks = {o + d for o in root.yields for d in (0, 2)}
+        on = any(st.table is root and st.frame is not None and st.frame.f_lasti in parks for st in self.frames.values())
+    t = self.tool
+    M.set_local_events(t, self.root.table.code, LOCAL_EVENTS | E.PY_RESUME if on else LOCAL_EVENTS)
+    M.set_events(t, GLOBAL_EVENTS | E.PY_THROW if on else GLOBAL_EVENTS)
 
 @patch
 def release_frames(self:Session):
@@ -463,6 +490,15 @@ def quiet(self:Session, li):
             self.silenced.append(ev)
 
 @patch
+def yield_wanted(self:Session, r, offset, li):
+    """A recorded frame yielded on line `li`, which it wants no sample of: does a live recorded call want one? If not,
+    the yield at `offset` goes quiet (`quiet` missed it: a frame of that call was holding a provisional sample then)."""
+    if not self.feeds or any(st.trace.left[li] for st in self.frames.values()): return True
+    r.yield_at[offset] = None
+    self.silenced.append((r.yield_at, offset, (li,), li))
+    return False
+
+@patch
 def wants_silenced(self:Session, tr):
     "Does trace `tr` want samples of a line whose events were silenced (it was not live then)?"
     return any(tr.left[p] for _, _, feeders, _ in self.silenced for p in feeders)
@@ -487,6 +523,8 @@ def on_start(self:Session, code, offset):
             r.capped, r.ud, r.solo = True, 1, r.dummy
             return
         r.give_up()    # generator frames resume out of order anyway: later calls need no PY_START
+        r.shade, r.watch = True, self.watch_resumes   # their entries may go dark (see `unrecorded`)
+        M.restart_events()   # the 'send' specials, quiet until now, must report from here on
         return DISABLE
     f = _getframe(2)   # (called by the closure of `start_handler`)
     if t.is_root:
@@ -513,6 +551,7 @@ def on_special(self:Session, st, offset, sp):
     """The rare offsets: a clean-up that ends the current line, an entry that also counts statements with no code, or
     an exception handler that may catch what a line running unreported raised."""
     kind, s, loop, riders, loop_riders = sp
+    if kind == 'send': return            # (see `_other_offset`)
     if kind == 'catch' or kind == 'check':
         self.raised_unreported(st, sys.exception())
         if kind == 'check': return
@@ -595,14 +634,14 @@ def _on_instruction(code, offset):
             a = r.append_at[offset]
             if a is None: return other_offset(r, offset, st)
             if st is None:
-                st = state_of(_getframe(1))
-                if st is None: return
+                f = _getframe(1); st = state_of(f)
+                if st is None: return unrecorded(r, f) if r.shade else None
             st.hits[a] += 1                  # a comprehension produced an element
             if st.left[a]: on_append(st, a)
             return
         if st is None:
-            st = state_of(_getframe(1))
-            if st is None: return            # a call that is not recorded
+            f = _getframe(1); st = state_of(f)
+            if st is None: return unrecorded(r, f) if r.shade else None   # a call that is not recorded
         if st is root_dummy:                 # an unrecorded call after the last recorded one (see `start_handler`)
             p = root.patience
             if p: root.patience = p - 1; return
@@ -635,11 +674,29 @@ def _on_instruction(code, offset):
 def _other_offset(r, offset, st):
     "An offset that is neither an entry nor an append: a special case, or one that never starts a line."
     sp = r.special(offset)
-    if sp is None: return DISABLE        # cannot start a line: never call back here again
+    if sp is None or (sp[0] == 'send' and not r.shade): return DISABLE   # cannot start a line: never call back here again
     if st is None:
-        st = state_of(_getframe(2))
-        if st is None: return
+        f = _getframe(2); st = state_of(f)
+        if st is None: return unrecorded(r, f) if r.shade and sp[0] == 'enter' else None
+    if r.dark: r.relight()               # a recorded frame runs again: a delegate ended or raised, a handler caught
     on_special(st, offset, sp)
+
+def _unrecorded(r, f):
+    """Frame `f` is not recorded: after the last recorded call of a generator or coroutine (`shade`), the entries its
+    frames reach are turned off once `patience` runs out, as `start_handler` does for plain recursion. A recorded frame
+    must never run while they are off: so not while another thread runs, nor while a recorded frame waits on this stack
+    other than on a delegate (`yield from`, `await`), whose end it sees (a 'send' special). A suspended recorded frame
+    turns them back on when it resumes (`PY_RESUME`, `PY_THROW`, armed meanwhile: see `resume_handlers`)."""
+    p = r.patience
+    if p: r.patience = p - 1; return
+    if r.dark: return DISABLE
+    if _threads(): r.patience = r.storm; return
+    g = f.f_back
+    while g is not None:
+        if g.f_code is root_code and state_of(g) is not None and g.f_lasti not in root_sends: r.patience = r.storm; return
+        g = g.f_back
+    r.darken()
+    return DISABLE
 
 def _ride_part(st, cur, todo):
     "Count the lines of a ride's chain that ran since `cur` (before its line went quiet): the line now current."
@@ -655,8 +712,9 @@ def instruction_handler(sess):
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
                  root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
-                 on_special=sess.on_special, fail=sess.fail,
+                 on_special=sess.on_special, fail=sess.fail, root_sends=root.table.sends,
                  other=(None, None))   # (code, its run): the nested code object seen last
+    names['unrecorded'] = bind(_unrecorded, **names)
     names['other_offset'], names['ride_part'] = bind(_other_offset, **names), bind(_ride_part, **names)
     return bind(_on_instruction, **names)
 
@@ -737,9 +795,12 @@ def _on_yield(code, offset, value):
     "The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample."
     try:
         r = root if code is root_code else runs[id(code)]
-        if r.yield_at[offset] is None: return DISABLE   # no live recorded call wants samples of its line (see `quiet`)
+        li = r.yield_at[offset]
+        if li is None: return DISABLE      # no live recorded call wants samples of its line (see `quiet`)
         st = frames_get(_getframe(1))
-        if st is not None and st.left[st.cur]: leave(st, st.cur, True)
+        if st is None: return DISABLE if r.dark else None
+        if st.left[st.cur]: leave(st, st.cur, True)
+        elif not yield_wanted(r, offset, li): return DISABLE
     except BaseException as e: return fail(e, 'PY_YIELD', code, offset)
 
 def exit_handlers(sess):
@@ -747,9 +808,30 @@ def exit_handlers(sess):
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
                  frames_pop=sess.frames.pop, frames_get=sess.frames.get, finish=sess.finish, leave=sess.leave,
-                 raised_unreported=sess.raised_unreported, count_unreported=sess.count_unreported, fail=sess.fail)
+                 raised_unreported=sess.raised_unreported, count_unreported=sess.count_unreported, fail=sess.fail,
+                 yield_wanted=sess.yield_wanted)
     names['end'] = bind(_end, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names), bind(_on_yield, **names)
+
+def _on_resume(code, offset):
+    "The PY_RESUME callback, armed on the root code while its entries are dark: a recorded frame resuming relights them."
+    try:
+        if offset in root_send_resumes: return DISABLE   # a frame sends on to its delegate: its end is a 'send' special
+        if root.dark and frames_get(_getframe(1)) is not None: root.relight()
+    except BaseException as e: return fail(e, 'PY_RESUME', code, offset)
+
+def _on_throw(code, offset, exc):
+    "The PY_THROW callback, a global event armed while the root's entries are dark: as `_on_resume`."
+    try:
+        if code is root_code and root.dark and frames_get(_getframe(1)) is not None: root.relight()
+    except BaseException as e: return fail(e, 'PY_THROW', code, offset)
+
+def resume_handlers(sess):
+    "The PY_RESUME and PY_THROW callbacks of `sess` (see `_unrecorded`)."
+    root = sess.root
+    names = dict(root=root, root_code=root.table.code, root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get,
+                 fail=sess.fail)
+    return bind(_on_resume, **names), bind(_on_throw, **names)
 
 # %% ../nbs/01_monitor.ipynb #6c09c68a
 def _line_at(code, offset):
