@@ -642,10 +642,7 @@ def _on_instruction(code, offset):
         if st is None:
             f = _getframe(1); st = state_of(f)
             if st is None: return unrecorded(r, f) if r.shade else None   # a call that is not recorded
-        if st is root_dummy:                 # an unrecorded call after the last recorded one (see `start_handler`)
-            p = root.patience
-            if p: root.patience = p - 1; return
-            root.dark = True; return DISABLE
+        if st is root_dummy: return unrecorded_call()   # an unrecorded call after the last recorded one
         cur = st.cur
         if s >= 0:
             if s == cur: return
@@ -678,8 +675,16 @@ def _other_offset(r, offset, st):
     if st is None:
         f = _getframe(2); st = state_of(f)
         if st is None: return unrecorded(r, f) if r.shade and sp[0] == 'enter' else None
+    elif st is root_dummy: return unrecorded_call()
     if r.dark: r.relight()               # a recorded frame runs again: a delegate ended or raised, a handler caught
     on_special(st, offset, sp)
+
+def _unrecorded_call():
+    "An event of a call of the root made after the last recorded one (see `start_handler`): after `patience`, DISABLE."
+    p = root.patience
+    if p: root.patience = p - 1; return
+    root.dark = True
+    return DISABLE
 
 def _unrecorded(r, f):
     """Frame `f` is not recorded: after the last recorded call of a generator or coroutine (`shade`), the entries its
@@ -714,7 +719,7 @@ def instruction_handler(sess):
                  root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
                  on_special=sess.on_special, fail=sess.fail, root_sends=root.table.sends,
                  other=(None, None))   # (code, its run): the nested code object seen last
-    names['unrecorded'] = bind(_unrecorded, **names)
+    names['unrecorded'], names['unrecorded_call'] = bind(_unrecorded, **names), bind(_unrecorded_call, **names)
     names['other_offset'], names['ride_part'] = bind(_other_offset, **names), bind(_ride_part, **names)
     return bind(_on_instruction, **names)
 
