@@ -6,7 +6,7 @@ import tracefunc.monitor as tm
 from tracefunc import tracefunc
 
 M = sys.monitoring
-NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'PY_RESUME', 'PY_THROW')}
+NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'RERAISE', 'PY_RESUME', 'PY_THROW')}
 
 @pytest.fixture
 def counted(monkeypatch):

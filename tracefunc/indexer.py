@@ -299,6 +299,7 @@ class CodeTable:
     sends: frozenset = frozenset()               # offsets of SEND, where a frame waits on a `yield from` or `await`
     send_resumes: frozenset = frozenset()        # offsets where such a frame resumes (`PY_RESUME` there) to send again
     skips: dict = field(default_factory=dict)    # ride or silent offset -> {line: i}: on that line, only chain[i:] ran (see `_join`)
+    lines_at: dict = field(default_factory=dict) # offset -> the statement line idx its instruction belongs to
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -572,7 +573,8 @@ def code_table(code, node, lines, parent=None):
     # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
     yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
               if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips)
+    lines_at = {i.offset: stmts[k].idx for k, i in enumerate(ins) if stmts[k] is not None}
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
