@@ -68,6 +68,15 @@ def cls(name, n=1): return [('type', f"<class '{name}'>")] * n
 def fn(qual, n=1): return [('function', f'<function {qual}>')] * n
 def bif(name, n=1): return [('builtin_function_or_method', f'<built-in function {name}>')] * n
 
+def raised(thunk):
+    "The exception that `thunk()` raises on the running Python: messages change between versions (3.14 says 'division by zero'"
+    " where 3.12 and 3.13 say 'integer division or modulo by zero'), so tests compare with this, never with a hard-coded text."
+    try: thunk()
+    except Exception as e: return e
+    raise AssertionError(f'{thunk} raised nothing')
+
+def message(thunk): return str(raised(thunk))
+
 def line_of(func, text):
     "Line number (in its file) of the first source line of `func` containing `text`: stack strings name these."
     import inspect
