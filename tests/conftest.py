@@ -35,7 +35,7 @@ def same(d, expected):
 def tools(): return [M.get_tool(i) for i in range(6)]
 
 EVENTS = [e for e in ('PY_START', 'PY_RESUME', 'PY_RETURN', 'PY_YIELD', 'PY_THROW', 'PY_UNWIND', 'CALL', 'LINE',
-                      'INSTRUCTION', 'JUMP', 'BRANCH', 'STOP_ITERATION', 'RAISE', 'RERAISE', 'EXCEPTION_HANDLED',
+                      'INSTRUCTION', 'JUMP', 'BRANCH', 'BRANCH_LEFT', 'BRANCH_RIGHT', 'STOP_ITERATION', 'RAISE', 'RERAISE', 'EXCEPTION_HANDLED',
                       'C_RETURN', 'C_RAISE') if hasattr(M.events, e)]
 
 def monitoring_state():
