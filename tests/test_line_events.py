@@ -20,6 +20,7 @@ import gettext, heapq, html, inspect, ipaddress, json, pprint, shlex, statistics
 import _pydecimal, io
 import pytest
 from tracefunc import tracing
+from conftest import check_invariant
 from tracefunc.indexer import func_index
 
 M = sys.monitoring
@@ -194,6 +195,7 @@ def ident(case):
 @pytest.mark.parametrize('target,drive', CASES, ids=[ident(c) for c in CASES])
 def test_hits_match_line_events(target, drive):
     res, counter = traced_with_line_counts(target, drive)
+    check_invariant(res)   # and every line has its samples
     codes = list(all_codes(target.__code__))
     lines = comparable(func_index(target.__code__).lines, codes)
     assert len(lines) >= 3
