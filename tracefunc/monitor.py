@@ -7,8 +7,8 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
-           'lookup', 'sample', 'Session', 'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
-           'resume_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
+           'lookup', 'sample', 'Session', 'unreported', 'bind', 'instruction_handler', 'start_handler', 'surface',
+           'exit_handlers', 'resume_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types
@@ -202,9 +202,11 @@ class CodeRun:
         for o, v in table.yields.items(): self.yield_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         for o, c in table.rides.items():
+            if o not in table.entries: continue   # a ride into a loop's line is a special: `on_special` counts its chain
             # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
             line = ~table.entries[o] - RIDE
-            self.ride_at[o] = line, nlines + 1 + len(slots), c[-1], {k: c[i + 1:] for i, k in enumerate(c)}
+            after = {k: c[i + 1:] for i, k in enumerate(c)} | {k: c[i:] for k, i in table.skips.get(o, {}).items()}
+            self.ride_at[o] = line, nlines + 1 + len(slots), c[-1], after
             slots.append(c + (line,))
         self.special = table.specials.get
         self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
@@ -556,6 +558,12 @@ def on_special(self:Session, st, offset, sp):
         self.raised_unreported(st, sys.exception())
         if kind == 'check': return
     cur = st.cur
+    if kind == 'enter' and (chain := st.table.rides.get(offset)):   # a ride: the lines of its chain ran unreported
+        todo = unreported(chain, cur, st.table.skips.get(offset))
+        if todo:
+            if st.left[cur]: self.leave(st, cur)
+            for a in todo: st.hits[a] += 1
+            st.cur = cur = todo[-1]
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
         if cur != st.trace.nil: st.held = cur   # (a second clean-up closes nothing new)
@@ -581,16 +589,24 @@ def raised_unreported(self:Session, st, exc):
     # a handler that re-raises brings the same exception back; the hot path forgets `handled` when a line starts
     if tb is None or id(tb) == st.handled: return
     st.handled = id(tb)
-    self.count_unreported(st, st.table.silent.get(tb.tb_lasti))
+    self.count_unreported(st, tb.tb_lasti)
+
+def unreported(chain, cur, skips=None):
+    """The lines of `chain` that ran unreported since the frame reported line `cur`: those after `cur` when it is in the
+    chain, those after a join when it is one of the join's other lines (`skips`, see `tracefunc.indexer._join`), else all."""
+    if cur in chain: return chain[chain.index(cur) + 1:]
+    if skips and cur in skips: return chain[skips[cur]:]
+    return chain
 
 @patch
-def count_unreported(self:Session, st, chain):
-    "Count the lines of `chain` (see `CodeTable.silent`) that ran unreported since the frame's current line."
+def count_unreported(self:Session, st, offset):
+    "Count the lines that ran unreported up to `offset` (see `CodeTable.silent`) since the frame's current line."
     cur = st.cur
     if cur == st.trace.nil and st.held >= 0: cur = st.held   # a clean-up block ran first: it closed this line
     st.held = -1
+    chain = st.table.silent.get(offset)
     if chain is None: return
-    todo = chain[chain.index(cur) + 1:] if cur in chain else chain
+    todo = unreported(chain, cur, st.table.skips.get(offset))
     if not todo: return
     if st.left[st.cur]: self.leave(st, st.cur)
     for a in todo: st.hits[a] += 1
@@ -762,7 +778,7 @@ def _end(r, f, exc=None, offset=None):
     if st is None: return
     if r.table.silent:   # the last lines may have run unreported
         if exc is not None: raised_unreported(st, exc)
-        elif offset is not None: count_unreported(st, r.table.silent.get(offset))
+        elif offset is not None: count_unreported(st, offset)
     finish(st)
 
 def _on_return(code, offset, value):
@@ -782,7 +798,7 @@ def _on_return(code, offset, value):
             r.solo = stack[-1] if stack else None
             if st is r.dummy: return
             frames_pop(st.frame, None)
-            if r.table.silent: count_unreported(st, r.table.silent.get(offset))   # the lines that ran unreported
+            if r.table.silent: count_unreported(st, offset)   # the lines that ran unreported
             finish(st)
         else: end(r, _getframe(1), None, offset)
     except BaseException as e: return fail(e, 'PY_RETURN', code, offset)
