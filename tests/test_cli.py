@@ -97,7 +97,7 @@ def test_json_stdout_is_json_only(prog):
     (['examples/demo.py:collatz_steps', 'six'], "argument 'six' is not a Python literal"),
     (['examples/demo.py:collatz_steps', '(1,'], "argument '(1,' is not a Python literal"),
     (['examples/demo.py:collatz_steps', '6', '--target', 'nope'], "examples/demo.py has no function 'nope'"),
-    (['examples/demo.py'], "'examples/demo.py' is not path/to/file.py:function"),
+    (['examples/demo.py'], "give -t TARGET, a function to trace while examples/demo.py runs (or examples/demo.py:function ARGS to trace one call)"),
 ])
 def test_mistakes_give_one_line_and_exit_2(args, msg):
     r = run(*args)

@@ -7,10 +7,11 @@ once, as a report to read in a terminal, a table in Jupyter, or JSON for tools a
 
 Modules:
 
-- `tracefunc.cli`: `python -m tracefunc path/to/file.py:func ARGS...`: trace a function from the shell
+- `tracefunc.cli`: `python -m tracefunc`: trace one call of a function from the shell, or trace functions while a program runs
 - `tracefunc.format`: Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs
 - `tracefunc.jupyter`: The `%tracefunc` and `%%tracefunc` magics: trace a call, a whole cell, or the calls a cell makes
-- `tracefunc.skill`: Run a Python function and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value or a crash in Python code you can call, or to read a trace's report."""
+- `tracefunc.skill`: Run a Python function and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value or a crash in Python code you can call, or to read a trace's report.
+- `tracefunc.targets`: Name a function to trace with a TARGET string, and arm it as soon as its code exists: imported already, imported later by the program, or defined by the program itself"""
 
 __version__ = "0.0.1"
 
