@@ -20,11 +20,11 @@ __all__ = ['FORMS', 'ARM_BASE', 'TargetError', 'norm_qualname', 'Target', 'parse
            'same_file', 'loaded_module', 'ImportWatch', 'full_path', 'cut_stack', 'TargetSet', 'free_tool_ids',
            'check_tool_ids']
 
-# %% ../nbs/07_targets.ipynb #4fde8342
+# %% ../nbs/07_targets.ipynb #39febd83
 import importlib.machinery, inspect, os, re, site, sys, sysconfig, types
 from fastcore.basics import patch
 
-# %% ../nbs/07_targets.ipynb #949576cb
+# %% ../nbs/07_targets.ipynb #37121d27
 class TargetError(ValueError):
     "A target that is malformed or cannot be traced: said in one line."
 
@@ -42,6 +42,7 @@ class Target:
     "A function to trace: where its code lives (`module` name, file `path`, or neither: the program) and its `qualname`."
     def __init__(self, text, qualname, module=None, path=None):
         self.text, self.qualname, self.module, self.path = text, norm_qualname(qualname), module, path
+        self.where = text.rpartition(':')[0] if ':' in text else None   # the module or the file, as written
         self.obj = None       # what was found: the function, or the code object of one not defined yet
         self.problem = None   # why it cannot be traced, once known
     def __repr__(self): return f'Target({self.text!r})'
@@ -66,7 +67,7 @@ def parse_target(text:str, # `package.module:Qualname`, `path/to/file.py:Qualnam
     if not all(p.isidentifier() for p in where.split('.')): raise TargetError(f"malformed target {text!r}: use {forms}")
     return Target(text, qual, module=where)
 
-# %% ../nbs/07_targets.ipynb #32df91f0
+# %% ../nbs/07_targets.ipynb #e33c0170
 def defined_codes(code):
     "The code objects defined inside `code`, at any depth, in source order."
     for c in code.co_consts:
@@ -80,7 +81,7 @@ def find_code(code, qualname):
     found = [c for c in defined_codes(code) if c.co_flags & inspect.CO_NEWLOCALS and norm_qualname(c.co_qualname) == q]
     return found[-1] if found else None
 
-# %% ../nbs/07_targets.ipynb #8a73449d
+# %% ../nbs/07_targets.ipynb #6dae9c8d
 def _unwrap(obj):
     if isinstance(obj, (staticmethod, classmethod)): return obj.__func__
     if isinstance(obj, property): return obj.fget
@@ -96,7 +97,7 @@ def find_in(mod, qualname):
             return find_code(code, qualname) if isinstance(code, types.CodeType) else None
     return obj
 
-# %% ../nbs/07_targets.ipynb #a120af25
+# %% ../nbs/07_targets.ipynb #782d0f16
 def same_file(a, b):
     "Do paths `a` and `b` name the same file?"
     if os.path.basename(a) != os.path.basename(b): return False
@@ -112,7 +113,7 @@ def loaded_module(t):
             if isinstance(f, str) and same_file(f, t.path): return m
     return None
 
-# %% ../nbs/07_targets.ipynb #4632a68a
+# %% ../nbs/07_targets.ipynb #4c55f3a1
 class ImportWatch:
     "A meta path finder that hands the code of the modules of `pending` targets to `found(target, code, module name)` before it runs."
     def __init__(self, found):
@@ -141,7 +142,7 @@ class ImportWatch:
             if spec is not None: return spec
         return None
 
-# %% ../nbs/07_targets.ipynb #0c20f61c
+# %% ../nbs/07_targets.ipynb #58f4e7b2
 _exec_module = importlib.machinery.SourceFileLoader.exec_module   # runs `self.get_code(name)`
 
 @patch
@@ -172,7 +173,7 @@ def hand_over(self:ImportWatch, wanted, name, find):
             self.pending.remove(t)
             self.found(t, find(t), name)
 
-# %% ../nbs/07_targets.ipynb #21ad6a8e
+# %% ../nbs/07_targets.ipynb #49aa1409
 def _tag_dirs():
     "The directories behind the `$SITE_PACKAGES` and `$PYTHON_STDLIB` abbreviations of stack paths."
     p = sysconfig.get_paths()
@@ -203,7 +204,7 @@ def cut_stack(stack:str, # a stack string: `qualname (path:lineno)` lines, outer
     last = max((i for i, (q, p, _) in enumerate(frames) if p and cut(q, p)), default=-1)
     return '\n'.join(f'{q} ({short_path(p, root)}:{n})' if p else q for q, p, n in frames[last + 1:])
 
-# %% ../nbs/07_targets.ipynb #0008fa83
+# %% ../nbs/07_targets.ipynb #5d386d49
 class TargetSet:
     "Trace `targets` while a program or a test runs, each armed as soon as its code exists; `opts` go to `tracing`."
     def __init__(self, targets, cut=None, root=None, **opts):
@@ -229,11 +230,12 @@ class TargetSet:
             t.obj = obj
             if self.running: self.arm(t)
 
-# %% ../nbs/07_targets.ipynb #bc8dc5f7
+# %% ../nbs/07_targets.ipynb #a0d551f8
 @patch
 def arm(self:TargetSet, t):
     "Start tracing target `t`."
     from tracefunc.monitor import tracing
+    import tracefunc.format   # the results' reports and `to_dict`
     try:
         tr = tracing(t.obj, **self.opts)
         self.tracers[t] = (tr, tr.__enter__())
@@ -259,12 +261,12 @@ def stop(self:TargetSet):
         out[t] = res
     return out
 
-# %% ../nbs/07_targets.ipynb #4ce4a719
+# %% ../nbs/07_targets.ipynb #24e6ff2a
 ARM_BASE = os.path.dirname(TargetSet.arm.__code__.co_filename)   # the stack paths `tracing` writes are relative to it
 
 def _own_frame(qualname, path): return path.startswith(ARM_BASE + os.sep)
 
-# %% ../nbs/07_targets.ipynb #9ab61951
+# %% ../nbs/07_targets.ipynb #3603a77b
 @patch
 def program(self:TargetSet, code, name=None, path=None):
     "The program's compiled `code` (the module `name`, or the script at `path`) is about to run: arm the targets it defines."
@@ -274,7 +276,7 @@ def program(self:TargetSet, code, name=None, path=None):
             if t in self.watch.pending: self.watch.pending.remove(t)
             self.found(t, find_code(code, t.qualname), name or os.path.basename(path or '') or 'the program')
 
-# %% ../nbs/07_targets.ipynb #ff148578
+# %% ../nbs/07_targets.ipynb #1801b6c7
 @patch
 def outcome(self:TargetSet, t, results):
     "Target `t`'s `TraceResults` in `results` (from `stop`) when it was called, else a line saying why there is no trace."
@@ -283,7 +285,7 @@ def outcome(self:TargetSet, t, results):
     if res is not None: return res if len(res) else 'never called'
     if t.problem: return t.problem
     if t.module: return f'never found: module {t.module} was never imported'
-    if t.path: return f'never found: {t.path} was never imported'
+    if t.path: return f'never found: {t.where} was never imported'
     return 'never found: the program has no such function'
 
 _NO_TRACE = dict(function=None, file=None, lineno=None, keep=None, calls=[], exception=None, returned=None)
@@ -295,7 +297,7 @@ def record(self:TargetSet, t, results):
     if res is not None and not isinstance(res, str): return dict(target=str(t), **res.to_dict())
     return dict(target=str(t), **_NO_TRACE, error=self.outcome(t, results))
 
-# %% ../nbs/07_targets.ipynb #394061e0
+# %% ../nbs/07_targets.ipynb #cab33f45
 def free_tool_ids():
     "The `sys.monitoring` tool ids that no tool holds now."
     return [i for i in range(6) if sys.monitoring.get_tool(i) is None]
