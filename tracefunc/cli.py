@@ -122,7 +122,7 @@ def trace_call(argv):
     print(to_json(res.to_dict()) if a.json else res)
     return 0 if res.exc is None else 1
 
-# %% ../nbs/04_cli.ipynb #d3f3c781
+# %% ../nbs/04_cli.ipynb #b05a4faa
 def main_globals(file, loader, spec=None):
     "The globals `python` starts the `__main__` module of program `file` with, on this Python version."
     g = dict(__name__='__main__', __doc__=None, __package__=spec.parent if spec else None, __loader__=loader, __spec__=spec)
@@ -138,7 +138,7 @@ class Program:
     @property
     def file(self): return self.globals['__file__']
 
-# %% ../nbs/04_cli.ipynb #84d9f0a5
+# %% ../nbs/04_cli.ipynb #8aaade5d
 def load_script(path):
     "`Program` of script `path`, read and compiled as `python path` does."
     if not os.path.isfile(path): raise CliError(f"no such file: {path}")
@@ -153,7 +153,7 @@ def load_main_module(name):
     mod_name, spec, code = runpy._get_module_details(name, CliError)
     return Program(code, main_globals(spec.origin, spec.loader, spec), spec.origin, None, mod_name)
 
-# %% ../nbs/04_cli.ipynb #aa4722d4
+# %% ../nbs/04_cli.ipynb #b5994b26
 def show_from(code):
     "Have the next uncaught exception's traceback start at the frame running `code` (the program's), as `python` shows it."
     hook = sys.excepthook
@@ -178,7 +178,7 @@ def run_program(prog, args):
         show_from(prog.code)
         raise
 
-# %% ../nbs/04_cli.ipynb #913e2736
+# %% ../nbs/04_cli.ipynb #02b00220
 def write_reports(ts, results, output=None, as_json=False):
     "Write what came of each target of `ts`: to file `output` (one line a target not traced also on stderr), or to stderr."
     outs = [(t, ts.outcome(t, results)) for t in ts.targets]
@@ -201,7 +201,7 @@ def report_at_exit(ts, output=None, as_json=False):
     atexit.register(report)
     os.register_at_fork(after_in_child=lambda: ts.stop() if ts.running else None)
 
-# %% ../nbs/04_cli.ipynb #e8bbb68f
+# %% ../nbs/04_cli.ipynb #084970c3
 USAGE = '''python -m tracefunc path/to/file.py:func [ARGS ...] [-t NAME] [--unhit] [--json]
        python -m tracefunc [OPTIONS] -t TARGET [-t TARGET ...] script.py [ARGS ...]
        python -m tracefunc [OPTIONS] -t TARGET [-t TARGET ...] -m module [ARGS ...]'''
@@ -235,7 +235,7 @@ def _run_parser():
     p.add_argument('--unhit', action='store_true', help='also list the lines that never ran')
     return p
 
-# %% ../nbs/04_cli.ipynb #0823eed5
+# %% ../nbs/04_cli.ipynb #1cd9974a
 _VALUED = ('-t', '--target', '-o', '--output', '-n', '--calls', '--samples', '--keep', '--width')
 
 def split_argv(argv):
@@ -257,7 +257,7 @@ def split_argv(argv):
         return argv[:i], ('script', a), argv[i + 1:]
     return argv, None, []
 
-# %% ../nbs/04_cli.ipynb #54eb93d7
+# %% ../nbs/04_cli.ipynb #dad3e15e
 def trace_program(opts, prog, args):
     "The run form: run program `prog` (from `split_argv`) with `args`, tracing the targets of options `opts`."
     a = _run_parser().parse_args(opts)

@@ -20,11 +20,11 @@ __all__ = ['FORMS', 'ARM_BASE', 'TargetError', 'norm_qualname', 'Target', 'parse
            'same_file', 'loaded_module', 'ImportWatch', 'full_path', 'cut_stack', 'TargetSet', 'free_tool_ids',
            'check_tool_ids']
 
-# %% ../nbs/07_targets.ipynb #39febd83
+# %% ../nbs/07_targets.ipynb #7d0c96ba
 import importlib.machinery, inspect, os, re, site, sys, sysconfig, types
 from fastcore.basics import patch
 
-# %% ../nbs/07_targets.ipynb #37121d27
+# %% ../nbs/07_targets.ipynb #1ec0ffc1
 class TargetError(ValueError):
     "A target that is malformed or cannot be traced: said in one line."
 
@@ -67,7 +67,7 @@ def parse_target(text:str, # `package.module:Qualname`, `path/to/file.py:Qualnam
     if not all(p.isidentifier() for p in where.split('.')): raise TargetError(f"malformed target {text!r}: use {forms}")
     return Target(text, qual, module=where)
 
-# %% ../nbs/07_targets.ipynb #e33c0170
+# %% ../nbs/07_targets.ipynb #6db0f551
 def defined_codes(code):
     "The code objects defined inside `code`, at any depth, in source order."
     for c in code.co_consts:
@@ -81,7 +81,7 @@ def find_code(code, qualname):
     found = [c for c in defined_codes(code) if c.co_flags & inspect.CO_NEWLOCALS and norm_qualname(c.co_qualname) == q]
     return found[-1] if found else None
 
-# %% ../nbs/07_targets.ipynb #6dae9c8d
+# %% ../nbs/07_targets.ipynb #25051faf
 def _unwrap(obj):
     if isinstance(obj, (staticmethod, classmethod)): return obj.__func__
     if isinstance(obj, property): return obj.fget
@@ -97,7 +97,7 @@ def find_in(mod, qualname):
             return find_code(code, qualname) if isinstance(code, types.CodeType) else None
     return obj
 
-# %% ../nbs/07_targets.ipynb #782d0f16
+# %% ../nbs/07_targets.ipynb #05967dab
 def same_file(a, b):
     "Do paths `a` and `b` name the same file?"
     if os.path.basename(a) != os.path.basename(b): return False
@@ -113,7 +113,7 @@ def loaded_module(t):
             if isinstance(f, str) and same_file(f, t.path): return m
     return None
 
-# %% ../nbs/07_targets.ipynb #4c55f3a1
+# %% ../nbs/07_targets.ipynb #0301edbc
 class ImportWatch:
     "A meta path finder that hands the code of the modules of `pending` targets to `found(target, code, module name)` before it runs."
     def __init__(self, found):
@@ -142,7 +142,7 @@ class ImportWatch:
             if spec is not None: return spec
         return None
 
-# %% ../nbs/07_targets.ipynb #58f4e7b2
+# %% ../nbs/07_targets.ipynb #ac44fc8d
 _exec_module = importlib.machinery.SourceFileLoader.exec_module   # runs `self.get_code(name)`
 
 @patch
@@ -173,7 +173,7 @@ def hand_over(self:ImportWatch, wanted, name, find):
             self.pending.remove(t)
             self.found(t, find(t), name)
 
-# %% ../nbs/07_targets.ipynb #49aa1409
+# %% ../nbs/07_targets.ipynb #6b80f8bd
 def _tag_dirs():
     "The directories behind the `$SITE_PACKAGES` and `$PYTHON_STDLIB` abbreviations of stack paths."
     p = sysconfig.get_paths()
@@ -204,7 +204,7 @@ def cut_stack(stack:str, # a stack string: `qualname (path:lineno)` lines, outer
     last = max((i for i, (q, p, _) in enumerate(frames) if p and cut(q, p)), default=-1)
     return '\n'.join(f'{q} ({short_path(p, root)}:{n})' if p else q for q, p, n in frames[last + 1:])
 
-# %% ../nbs/07_targets.ipynb #5d386d49
+# %% ../nbs/07_targets.ipynb #6ab734ae
 class TargetSet:
     "Trace `targets` while a program or a test runs, each armed as soon as its code exists; `opts` go to `tracing`."
     def __init__(self, targets, cut=None, root=None, **opts):
@@ -230,7 +230,7 @@ class TargetSet:
             t.obj = obj
             if self.running: self.arm(t)
 
-# %% ../nbs/07_targets.ipynb #a0d551f8
+# %% ../nbs/07_targets.ipynb #b0a5c32d
 @patch
 def arm(self:TargetSet, t):
     "Start tracing target `t`."
@@ -261,12 +261,14 @@ def stop(self:TargetSet):
         out[t] = res
     return out
 
-# %% ../nbs/07_targets.ipynb #24e6ff2a
+# %% ../nbs/07_targets.ipynb #fc2e4849
 ARM_BASE = os.path.dirname(TargetSet.arm.__code__.co_filename)   # the stack paths `tracing` writes are relative to it
 
-def _own_frame(qualname, path): return path.startswith(ARM_BASE + os.sep)
+def _own_frame(qualname, path):
+    "Is `path` one of tracefunc's files, or `runpy`'s (which runs `python -m` modules)?"
+    return path.startswith(ARM_BASE + os.sep) or os.path.basename(path) in ('<frozen runpy>', 'runpy.py')
 
-# %% ../nbs/07_targets.ipynb #3603a77b
+# %% ../nbs/07_targets.ipynb #53c85277
 @patch
 def program(self:TargetSet, code, name=None, path=None):
     "The program's compiled `code` (the module `name`, or the script at `path`) is about to run: arm the targets it defines."
@@ -276,7 +278,7 @@ def program(self:TargetSet, code, name=None, path=None):
             if t in self.watch.pending: self.watch.pending.remove(t)
             self.found(t, find_code(code, t.qualname), name or os.path.basename(path or '') or 'the program')
 
-# %% ../nbs/07_targets.ipynb #1801b6c7
+# %% ../nbs/07_targets.ipynb #3fd3ce9a
 @patch
 def outcome(self:TargetSet, t, results):
     "Target `t`'s `TraceResults` in `results` (from `stop`) when it was called, else a line saying why there is no trace."
@@ -297,7 +299,7 @@ def record(self:TargetSet, t, results):
     if res is not None and not isinstance(res, str): return dict(target=str(t), **res.to_dict())
     return dict(target=str(t), **_NO_TRACE, error=self.outcome(t, results))
 
-# %% ../nbs/07_targets.ipynb #cab33f45
+# %% ../nbs/07_targets.ipynb #97d469c3
 def free_tool_ids():
     "The `sys.monitoring` tool ids that no tool holds now."
     return [i for i in range(6) if sys.monitoring.get_tool(i) is None]
