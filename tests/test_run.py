@@ -342,3 +342,21 @@ def test_help_says_child_processes_are_not_traced():
     for opt in ('--target', '-m module', '--output', '--json', '--calls', '--samples N',
                 '--keep {first,last,ends}', '--width N', '--unhit'):
         assert opt in r.stdout, opt
+
+def test_output_path_is_fixed_before_the_program_runs(tmp_path):
+    write(tmp_path, 'moves.py', '''
+        import os, shutil, sys
+        def f(x):
+            return x
+        os.makedirs('elsewhere', exist_ok=True); os.chdir('elsewhere')
+        f(1)
+        if 'rm' in sys.argv: shutil.rmtree('../out')
+        ''')
+    (tmp_path/'out').mkdir()
+    tr = traced('-o', 'out/r.txt', '-t', 'f', 'moves.py', cwd=tmp_path)
+    assert tr.returncode == 0 and tr.stderr == ''
+    assert (tmp_path/'out'/'r.txt').read_text() == 'f (moves.py:2): 1 call\n\n── call 1 of 1: <module> (moves.py:5) → f (moves.py:2)\n1×  return x  # x = 1\n'
+    tr = traced('-o', 'out/r.txt', '-t', 'f', 'moves.py', 'rm', cwd=tmp_path)
+    assert tr.returncode == 0 and not (tmp_path/'out').exists()
+    first, rest = tr.stderr.split('\n', 1)
+    assert first.startswith(f"tracefunc: cannot write {tmp_path/'out'/'r.txt'}: ") and rest.startswith('f (moves.py:2): 1 call\n')

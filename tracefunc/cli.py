@@ -30,7 +30,7 @@ Docs: https://example.github.io/tracefunc/cli.html.md"""
 # %% auto #0
 __all__ = ['USAGE', 'CliError', 'parse_arg', 'load_module', 'get_attr', 'load_function', 'call_target', 'trace_call',
            'main_globals', 'Program', 'load_script', 'load_main_module', 'show_from', 'run_program', 'write_reports',
-           'report_at_exit', 'split_argv', 'trace_program', 'main']
+           'report_at_exit', 'split_argv', 'prepare_program', 'main']
 
 # %% ../nbs/04_cli.ipynb #52b9a95f
 import argparse, ast, atexit, builtins, contextlib, importlib.machinery, importlib.util, io, os, re, runpy, sys, types
@@ -122,7 +122,7 @@ def trace_call(argv):
     print(to_json(res.to_dict()) if a.json else res)
     return 0 if res.exc is None else 1
 
-# %% ../nbs/04_cli.ipynb #b05a4faa
+# %% ../nbs/04_cli.ipynb #09845fac
 def main_globals(file, loader, spec=None):
     "The globals `python` starts the `__main__` module of program `file` with, on this Python version."
     g = dict(__name__='__main__', __doc__=None, __package__=spec.parent if spec else None, __loader__=loader, __spec__=spec)
@@ -138,7 +138,7 @@ class Program:
     @property
     def file(self): return self.globals['__file__']
 
-# %% ../nbs/04_cli.ipynb #8aaade5d
+# %% ../nbs/04_cli.ipynb #2be4d9f7
 def load_script(path):
     "`Program` of script `path`, read and compiled as `python path` does."
     if not os.path.isfile(path): raise CliError(f"no such file: {path}")
@@ -153,7 +153,7 @@ def load_main_module(name):
     mod_name, spec, code = runpy._get_module_details(name, CliError)
     return Program(code, main_globals(spec.origin, spec.loader, spec), spec.origin, None, mod_name)
 
-# %% ../nbs/04_cli.ipynb #b5994b26
+# %% ../nbs/04_cli.ipynb #c5af8ee1
 def show_from(code):
     "Have the next uncaught exception's traceback start at the frame running `code` (the program's), as `python` shows it."
     hook = sys.excepthook
@@ -178,7 +178,7 @@ def run_program(prog, args):
         show_from(prog.code)
         raise
 
-# %% ../nbs/04_cli.ipynb #02b00220
+# %% ../nbs/04_cli.ipynb #cf1db807
 def write_reports(ts, results, output=None, as_json=False):
     "Write what came of each target of `ts`: to file `output` (one line a target not traced also on stderr), or to stderr."
     outs = [(t, ts.outcome(t, results)) for t in ts.targets]
@@ -187,21 +187,26 @@ def write_reports(ts, results, output=None, as_json=False):
     else: body = '\n\n'.join(f'tracefunc: {t}: {o}' if isinstance(o, str) else str(o) for t, o in outs)
     err = sys.stderr or sys.__stderr__
     if output:
-        Path(output).write_text(body + '\n', encoding='utf-8')
-        if notes: print('\n'.join(notes), file=err, flush=True)
-    else:
-        if as_json and notes: print('\n'.join(notes), file=err)
-        print(body, file=err, flush=True)
+        try:
+            Path(output).write_text(body + '\n', encoding='utf-8')
+            if notes: print('\n'.join(notes), file=err, flush=True)
+            return
+        except OSError as e: print(f'tracefunc: cannot write {output}: {e}', file=err)
+    if as_json and notes: print('\n'.join(notes), file=err)
+    print(body, file=err, flush=True)
 
 def report_at_exit(ts, output=None, as_json=False):
     "Stop tracing and write the reports of `ts` when this process ends (not in its forked children)."
-    pid = os.getpid()
+    pid, cwd = os.getpid(), os.getcwd()
     def report():
-        if os.getpid() == pid: write_reports(ts, ts.stop(), output, as_json)
+        if os.getpid() != pid: return
+        try: os.chdir(cwd)   # paths in the reports are relative to where the command ran, wherever the program went
+        except OSError: pass
+        write_reports(ts, ts.stop(), output, as_json)
     atexit.register(report)
-    os.register_at_fork(after_in_child=lambda: ts.stop() if ts.running else None)
+    if hasattr(os, 'register_at_fork'): os.register_at_fork(after_in_child=lambda: ts.stop() if ts.running else None)
 
-# %% ../nbs/04_cli.ipynb #084970c3
+# %% ../nbs/04_cli.ipynb #14ed6123
 USAGE = '''python -m tracefunc path/to/file.py:func [ARGS ...] [-t NAME] [--unhit] [--json]
        python -m tracefunc [OPTIONS] -t TARGET [-t TARGET ...] script.py [ARGS ...]
        python -m tracefunc [OPTIONS] -t TARGET [-t TARGET ...] -m module [ARGS ...]'''
@@ -235,7 +240,7 @@ def _run_parser():
     p.add_argument('--unhit', action='store_true', help='also list the lines that never ran')
     return p
 
-# %% ../nbs/04_cli.ipynb #1cd9974a
+# %% ../nbs/04_cli.ipynb #afdaf100
 _VALUED = ('-t', '--target', '-o', '--output', '-n', '--calls', '--samples', '--keep', '--width')
 
 def split_argv(argv):
@@ -257,9 +262,9 @@ def split_argv(argv):
         return argv[:i], ('script', a), argv[i + 1:]
     return argv, None, []
 
-# %% ../nbs/04_cli.ipynb #dad3e15e
-def trace_program(opts, prog, args):
-    "The run form: run program `prog` (from `split_argv`) with `args`, tracing the targets of options `opts`."
+# %% ../nbs/04_cli.ipynb #6e377044
+def prepare_program(opts, prog):
+    "The run form up to the program's first line: the `Program` to run, its targets armed (an exit status if it does not compile)."
     a = _run_parser().parse_args(opts)
     if not a.target:
         raise CliError(f"give -t TARGET, a function to trace while {prog[1]} runs" +
@@ -281,8 +286,7 @@ def trace_program(opts, prog, args):
         ts.stop()
         raise CliError(f"target {bad[0].text!r}: {bad[0].problem}")
     report_at_exit(ts, output, a.json)
-    run_program(program, args)
-    return 0
+    return program
 
 def main(argv=None):
     "Run command line `argv` (default: `sys.argv[1:]`) in either form; the exit status (2: a mistake in the command line)."
@@ -296,7 +300,10 @@ def main(argv=None):
             _run_parser().print_help()
             return 0
         if prog is None: return trace_call(opts)
-        return trace_program(opts, prog, args)
+        program = prepare_program(opts, prog)
     except (CliError, TargetError) as e:
         print(f'python -m tracefunc: error: {e}', file=sys.stderr)
         return 2
+    if isinstance(program, int): return program
+    run_program(program, args)   # whatever it raises goes on up: python ends the process as it would have
+    return 0

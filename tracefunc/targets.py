@@ -20,11 +20,11 @@ __all__ = ['FORMS', 'ARM_BASE', 'TargetError', 'norm_qualname', 'Target', 'parse
            'same_file', 'loaded_module', 'ImportWatch', 'full_path', 'cut_stack', 'TargetSet', 'free_tool_ids',
            'check_tool_ids']
 
-# %% ../nbs/07_targets.ipynb #7d0c96ba
+# %% ../nbs/07_targets.ipynb #1f2d000e
 import importlib.machinery, inspect, os, re, site, sys, sysconfig, types
 from fastcore.basics import patch
 
-# %% ../nbs/07_targets.ipynb #1ec0ffc1
+# %% ../nbs/07_targets.ipynb #a178357c
 class TargetError(ValueError):
     "A target that is malformed or cannot be traced: said in one line."
 
@@ -67,7 +67,7 @@ def parse_target(text:str, # `package.module:Qualname`, `path/to/file.py:Qualnam
     if not all(p.isidentifier() for p in where.split('.')): raise TargetError(f"malformed target {text!r}: use {forms}")
     return Target(text, qual, module=where)
 
-# %% ../nbs/07_targets.ipynb #6db0f551
+# %% ../nbs/07_targets.ipynb #d61570e2
 def defined_codes(code):
     "The code objects defined inside `code`, at any depth, in source order."
     for c in code.co_consts:
@@ -81,7 +81,7 @@ def find_code(code, qualname):
     found = [c for c in defined_codes(code) if c.co_flags & inspect.CO_NEWLOCALS and norm_qualname(c.co_qualname) == q]
     return found[-1] if found else None
 
-# %% ../nbs/07_targets.ipynb #25051faf
+# %% ../nbs/07_targets.ipynb #e0d62bf1
 def _unwrap(obj):
     if isinstance(obj, (staticmethod, classmethod)): return obj.__func__
     if isinstance(obj, property): return obj.fget
@@ -97,7 +97,7 @@ def find_in(mod, qualname):
             return find_code(code, qualname) if isinstance(code, types.CodeType) else None
     return obj
 
-# %% ../nbs/07_targets.ipynb #05967dab
+# %% ../nbs/07_targets.ipynb #ac09ee87
 def same_file(a, b):
     "Do paths `a` and `b` name the same file?"
     if os.path.basename(a) != os.path.basename(b): return False
@@ -113,7 +113,7 @@ def loaded_module(t):
             if isinstance(f, str) and same_file(f, t.path): return m
     return None
 
-# %% ../nbs/07_targets.ipynb #0301edbc
+# %% ../nbs/07_targets.ipynb #a00d7e33
 class ImportWatch:
     "A meta path finder that hands the code of the modules of `pending` targets to `found(target, code, module name)` before it runs."
     def __init__(self, found):
@@ -129,8 +129,10 @@ class ImportWatch:
         if not wanted: return None
         spec = self.next_spec(name, path, target)
         if spec is None or spec.loader is None: return spec
-        wanted = [t for t in wanted if t.module == name or (t.path and spec.origin and same_file(spec.origin, t.path))]
-        if wanted: self.hook(spec, wanted)
+        try:
+            wanted = [t for t in wanted if t.module == name or (t.path and spec.origin and same_file(spec.origin, t.path))]
+            if wanted: self.hook(spec, wanted)
+        except Exception: pass   # the watch must never break an import: the target stays unfound
         return spec
 
     def next_spec(self, name, path, target=None):
@@ -142,7 +144,7 @@ class ImportWatch:
             if spec is not None: return spec
         return None
 
-# %% ../nbs/07_targets.ipynb #ac44fc8d
+# %% ../nbs/07_targets.ipynb #5d1a83e1
 _exec_module = importlib.machinery.SourceFileLoader.exec_module   # runs `self.get_code(name)`
 
 @patch
@@ -168,12 +170,14 @@ def hook(self:ImportWatch, spec, wanted):
 
 @patch
 def hand_over(self:ImportWatch, wanted, name, find):
+    "Hand each of the `wanted` targets still pending to `found`, as `find(target)` finds it; never raise into the import."
     for t in wanted:
         if t in self.pending:
             self.pending.remove(t)
-            self.found(t, find(t), name)
+            try: self.found(t, find(t), name)
+            except Exception as e: t.problem = f'cannot be traced: {type(e).__name__}: {e}'
 
-# %% ../nbs/07_targets.ipynb #6b80f8bd
+# %% ../nbs/07_targets.ipynb #1209bdd5
 def _tag_dirs():
     "The directories behind the `$SITE_PACKAGES` and `$PYTHON_STDLIB` abbreviations of stack paths."
     p = sysconfig.get_paths()
@@ -204,7 +208,7 @@ def cut_stack(stack:str, # a stack string: `qualname (path:lineno)` lines, outer
     last = max((i for i, (q, p, _) in enumerate(frames) if p and cut(q, p)), default=-1)
     return '\n'.join(f'{q} ({short_path(p, root)}:{n})' if p else q for q, p, n in frames[last + 1:])
 
-# %% ../nbs/07_targets.ipynb #6ab734ae
+# %% ../nbs/07_targets.ipynb #fe061ef4
 class TargetSet:
     "Trace `targets` while a program or a test runs, each armed as soon as its code exists; `opts` go to `tracing`."
     def __init__(self, targets, cut=None, root=None, **opts):
@@ -230,7 +234,7 @@ class TargetSet:
             t.obj = obj
             if self.running: self.arm(t)
 
-# %% ../nbs/07_targets.ipynb #b0a5c32d
+# %% ../nbs/07_targets.ipynb #aa8757a3
 @patch
 def arm(self:TargetSet, t):
     "Start tracing target `t`."
@@ -239,8 +243,9 @@ def arm(self:TargetSet, t):
     try:
         tr = tracing(t.obj, **self.opts)
         self.tracers[t] = (tr, tr.__enter__())
-    except (ValueError, TypeError) as e: t.obj, t.problem = None, f'cannot be traced: {e}'
     except RuntimeError as e: self.tracers[t] = (None, f'not traced: {e}')   # no free tool id
+    except Exception as e:   # a class, a C function, code without source (ValueError, TypeError), or a failure of tracefunc
+        t.obj, t.problem = None, f'cannot be traced: {e}' if isinstance(e, (ValueError, TypeError)) else f'cannot be traced: {type(e).__name__}: {e}'
     else:
         # Python 3.15 loses local instruction events when a second tool sets its global events: turn them back on
         if sys.version_info >= (3, 15) and sum(sys.monitoring.get_tool(i) is not None for i in range(6)) > 1:
@@ -253,22 +258,24 @@ def stop(self:TargetSet):
     self.watch.uninstall()
     self.watch.pending = []
     out, tracers, self.tracers = {}, self.tracers, {}
+    root = os.getcwd() if self.root is None else str(self.root)
     for t, (tr, res) in tracers.items():
         if tr is not None:
-            tr.__exit__(None, None, None)
-            root = os.getcwd() if self.root is None else str(self.root)
-            res[:] = [(cut_stack(s, self.cut or _own_frame, ARM_BASE, root), d) for s, d in res]
+            try:
+                tr.__exit__(None, None, None)
+                res[:] = [(cut_stack(s, self.cut or _own_frame, ARM_BASE, root), d) for s, d in res]
+            except Exception as e: res = f'not traced: tracefunc failed: {type(e).__name__}: {e}'
         out[t] = res
     return out
 
-# %% ../nbs/07_targets.ipynb #fc2e4849
+# %% ../nbs/07_targets.ipynb #6dc0556b
 ARM_BASE = os.path.dirname(TargetSet.arm.__code__.co_filename)   # the stack paths `tracing` writes are relative to it
 
 def _own_frame(qualname, path):
     "Is `path` one of tracefunc's files, or `runpy`'s (which runs `python -m` modules)?"
     return path.startswith(ARM_BASE + os.sep) or os.path.basename(path) in ('<frozen runpy>', 'runpy.py')
 
-# %% ../nbs/07_targets.ipynb #53c85277
+# %% ../nbs/07_targets.ipynb #32332a68
 @patch
 def program(self:TargetSet, code, name=None, path=None):
     "The program's compiled `code` (the module `name`, or the script at `path`) is about to run: arm the targets it defines."
@@ -278,7 +285,7 @@ def program(self:TargetSet, code, name=None, path=None):
             if t in self.watch.pending: self.watch.pending.remove(t)
             self.found(t, find_code(code, t.qualname), name or os.path.basename(path or '') or 'the program')
 
-# %% ../nbs/07_targets.ipynb #3fd3ce9a
+# %% ../nbs/07_targets.ipynb #5bfa9e57
 @patch
 def outcome(self:TargetSet, t, results):
     "Target `t`'s `TraceResults` in `results` (from `stop`) when it was called, else a line saying why there is no trace."
@@ -299,7 +306,7 @@ def record(self:TargetSet, t, results):
     if res is not None and not isinstance(res, str): return dict(target=str(t), **res.to_dict())
     return dict(target=str(t), **_NO_TRACE, error=self.outcome(t, results))
 
-# %% ../nbs/07_targets.ipynb #97d469c3
+# %% ../nbs/07_targets.ipynb #036e2da9
 def free_tool_ids():
     "The `sys.monitoring` tool ids that no tool holds now."
     return [i for i in range(6) if sys.monitoring.get_tool(i) is None]
