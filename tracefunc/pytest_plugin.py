@@ -23,11 +23,11 @@ Docs: https://example.github.io/tracefunc/pytest.html.md"""
 # %% auto #0
 __all__ = ['pytest_addoption', 'pytest_configure', 'TraceTests']
 
-# %% ../nbs/08_pytest.ipynb #469d7fb4
+# %% ../nbs/08_pytest.ipynb #8dec2eae
 import os, re
 import pytest
 
-# %% ../nbs/08_pytest.ipynb #6069c626
+# %% ../nbs/08_pytest.ipynb #7deaf610
 def pytest_addoption(parser):
     g = parser.getgroup('tracefunc', 'tracefunc: per-statement traces of a function during each test')
     g.addoption('--tracefunc', action='append', default=[], metavar='TARGET',
@@ -38,11 +38,11 @@ def pytest_addoption(parser):
     g.addoption('--tracefunc-json', metavar='DIR', help='also write the traces of each test that called a target to '
                 'DIR/<test id>.json')
 
-# %% ../nbs/08_pytest.ipynb #ddd3a276
+# %% ../nbs/08_pytest.ipynb #bcfa8c90
 def pytest_configure(config):
     if config.getoption('tracefunc'): config.pluginmanager.register(TraceTests(config), 'tracefunc-tests')
 
-# %% ../nbs/08_pytest.ipynb #e1339e9c
+# %% ../nbs/08_pytest.ipynb #99602e5a
 class TraceTests:
     "The `--tracefunc` hooks: trace the targets during each test, attach the reports, sum up at the end."
     def __init__(self, config):
@@ -61,9 +61,9 @@ class TraceTests:
         self.ts = TargetSet(targets, cut=lambda qualname, path: path.startswith(dirs), root=str(config.rootpath),
                             max_calls=opt('tracefunc_calls'), max_samples=opt('tracefunc_samples'))
         self.called, self.untraced = dict.fromkeys(targets, 0), {}   # tests that called each target; why some were not traced
-        self.tests, self.written, self.reports = 0, 0, {}
+        self.tests, self.written, self.json_error, self.reports = 0, 0, None, {}
 
-# %% ../nbs/08_pytest.ipynb #58fbc01c
+# %% ../nbs/08_pytest.ipynb #e6944e63
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def _protocol(self, item, nextitem):
     self.reports = {}
@@ -80,7 +80,7 @@ def _makereport(self, item, call):
     return rep
 TraceTests.pytest_runtest_makereport = _makereport
 
-# %% ../nbs/08_pytest.ipynb #771930ec
+# %% ../nbs/08_pytest.ipynb #acb1367b
 def _file_safe(nodeid): return re.sub(r'[^\w.-]+', '_', nodeid).strip('_')[:150] or 'test'
 
 def _finish(self, item):
@@ -101,11 +101,13 @@ def _finish(self, item):
     if self.json_dir:
         from tracefunc.format import to_json
         path = os.path.join(self.json_dir, _file_safe(item.nodeid) + '.json')
-        with open(path, 'w', encoding='utf-8') as f: f.write(to_json([self.ts.record(t, results) for t in self.ts.targets]) + '\n')
-        self.written += 1
+        try:
+            with open(path, 'w', encoding='utf-8') as f: f.write(to_json([self.ts.record(t, results) for t in self.ts.targets]) + '\n')
+            self.written += 1
+        except OSError as e: self.json_error = f'{path}: {e}'
 TraceTests.finish = _finish
 
-# %% ../nbs/08_pytest.ipynb #88206ccf
+# %% ../nbs/08_pytest.ipynb #29fa61a4
 def _summary(self, terminalreporter):
     tr = terminalreporter
     tr.write_sep('=', 'tracefunc')
@@ -116,6 +118,7 @@ def _summary(self, terminalreporter):
             tr.write_line(f'{t}: {"never called" if t.obj is not None else self.ts.outcome(t, {})}')
         if t in self.untraced: tr.write_line(f'{t}: not traced in {self.untraced[t][0]} tests: {self.untraced[t][1]}')
     if self.json_dir: tr.write_line(f'traces of {self.written} test{"s" * (self.written != 1)} written to {self.json_dir}')
+    if self.json_error: tr.write_line(f'could not write {self.json_error}')
 TraceTests.pytest_terminal_summary = _summary
 
 def _unconfigure(self, config):
