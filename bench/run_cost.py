@@ -2,8 +2,8 @@
 `python script.py`, on a script that imports and uses many library modules.
 
 The runs are interleaved (one of each variant per round, the order rotating from round to round), so that a
-machine's drift hits every variant alike; each variant's wall time is the median of its rounds, and the ratio is
-that median over the median of the plain runs. The variants:
+machine's drift hits every variant alike; each variant's wall time and CPU time (user + system, which a busy machine
+disturbs less) are the medians of its rounds, and the ratios are those medians over the plain runs'. The variants:
 
 - `plain`: `python script.py`
 - `never found`: `-t not_imported:f`, a module the program never imports (the import hook watches every import)
@@ -14,7 +14,7 @@ that median over the median of the plain runs. The variants:
     python bench/run_cost.py              # 11 rounds
     python bench/run_cost.py --rounds 5   # quicker
 """
-import argparse, os, statistics, subprocess, sys, tempfile, textwrap, time
+import argparse, os, resource, statistics, subprocess, sys, tempfile, textwrap, time
 from pathlib import Path
 
 SCRIPT = '''
@@ -66,12 +66,17 @@ VARIANTS = {
     'path target, never found': ['-m', 'tracefunc', '-t', 'other.py:f'],
 }
 
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
 def run_once(args, cwd):
-    t = time.perf_counter()
+    "Wall time and CPU time (user + system) of one run of `python ARGS script.py`."
+    t, c = time.perf_counter(), cpu()
     r = subprocess.run([sys.executable, *args, 'script.py'], cwd=cwd, capture_output=True, text=True)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, cpu() - c
     if r.returncode: raise SystemExit(f'{args} failed:\n{r.stderr}')
-    return dt
+    return dt, dc
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -85,10 +90,11 @@ def main():
         times = {n: [] for n in names}
         for i in range(a.rounds):
             for n in names[i % len(names):] + names[:i % len(names)]: times[n].append(run_once(VARIANTS[n], d))
-    base = statistics.median(times['plain'])
-    print(f'{sys.version.split()[0]}, {a.rounds} interleaved rounds, median wall time per run')
+    print(f'{sys.version.split()[0]}, {a.rounds} interleaved rounds; medians per run, and the ratio to plain (wall / CPU)')
+    wall = {n: statistics.median(t[0] for t in times[n]) for n in names}
+    cpu_ = {n: statistics.median(t[1] for t in times[n]) for n in names}
     for n in names:
-        m = statistics.median(times[n])
-        print(f'  {n:26} {m * 1000:7.1f} ms  {m / base:5.2f}x  ({(m - base) * 1000:+.1f} ms; fastest run {min(times[n]) * 1000:.1f} ms)')
+        print(f'  {n:26} wall {wall[n] * 1000:6.1f} ms {wall[n] / wall["plain"]:5.2f}x   '
+              f'CPU {cpu_[n] * 1000:6.1f} ms {cpu_[n] / cpu_["plain"]:5.2f}x  ({(cpu_[n] - cpu_["plain"]) * 1000:+.1f} ms)')
 
 if __name__ == '__main__': main()
