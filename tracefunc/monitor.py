@@ -376,7 +376,7 @@ def start(self:Session):
         if self.running_already():
             for r in self.runs.values(): r.give_up()
         for c in self.suspended_already(): self.runs[c].give_up()
-        M.restart_events()
+        M.restart_events()   # offsets an earlier session DISABLEd report again
         t = self.tool
         M.register_callback(t, E.PY_START, start_handler(self))
         on_return, on_unwind, on_reraise, on_yield = exit_handlers(self)
@@ -389,7 +389,6 @@ def start(self:Session):
         M.register_callback(t, E.PY_RESUME, on_resume)
         M.register_callback(t, E.PY_THROW, on_throw)
         if self.max_calls > 0: self.arm()
-        M.set_events(t, GLOBAL_EVENTS)
     except BaseException:
         self.stop(); raise
     return self
@@ -415,12 +414,32 @@ def suspended_already(self:Session):
         elif isinstance(o, types.AsyncGeneratorType) and o.ag_suspended: out.add(id(o.ag_code))
     return out & self.runs.keys()
 
+def _spare_tool():
+    "A free tool id, claimed for a moment (see `Session.arm`), or None."
+    for i in reversed(TOOL_IDS):
+        if M.get_tool(i) is None:
+            try: M.use_tool_id(i, 'tracefunc-arming'); return i
+            except ValueError: continue
+    return None
+
 @patch
 def arm(self:Session):
-    for t in self.index.tables:
-        # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
-        ev = LOCAL_EVENTS if t.entries or t.specials else LOCAL_EVENTS & ~E.PY_YIELD
-        M.set_local_events(self.tool, t.code, ev)
+    """Arm the traced code objects, and set the session's global events. CPython (3.12 to 3.15) stops delivering
+    INSTRUCTION events on a code object that a second tool starts monitoring after the first armed them (another
+    session, coverage, a profiler), until the first arms it again; not so for a code object that already had
+    INSTRUCTION events for two tools. So a spare tool id holds them too while the session arms."""
+    spare = _spare_tool()
+    try:
+        for t in self.index.tables:
+            if spare is not None: M.set_local_events(spare, t.code, E.INSTRUCTION)
+            # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
+            ev = LOCAL_EVENTS if t.entries or t.specials else LOCAL_EVENTS & ~E.PY_YIELD
+            M.set_local_events(self.tool, t.code, ev)
+        M.set_events(self.tool, GLOBAL_EVENTS)
+    finally:
+        if spare is not None:
+            for t in self.index.tables: M.set_local_events(spare, t.code, 0)
+            M.free_tool_id(spare)
     self.armed = True
 
 @patch
