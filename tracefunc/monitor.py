@@ -6,8 +6,8 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS',
-           'CALLBACKS', 'KEEPS', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str',
-           'CallTrace', 'FrameState', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported', 'bind',
+           'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line',
+           'stack_str', 'CallTrace', 'FrameState', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported', 'bind',
            'instruction_handler', 'start_handler', 'surface', 'exit_handlers', 'resume_handlers', 'failure_note',
            'TraceResults', 'tracefunc', 'tracing']
 
@@ -342,7 +342,7 @@ class Session:
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first',
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
         code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
-        self.index = func_index(code, None if code is func else func)
+        self.index = func_index(code)
         n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
         self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
@@ -402,11 +402,16 @@ def running_already(self:Session):
             f = f.f_back
     return False
 
+SCAN_LIMIT = 300_000   # allocated memory blocks beyond which `suspended_already` does not search the heap
+
 @patch
 def suspended_already(self:Session):
-    "Generator and coroutine code objects of which a started object is suspended: it may resume unannounced."
+    """Generator and coroutine code objects of which a started object is suspended: it may resume unannounced. Finding
+    them walks every object of the process (`gc.get_referrers`): in a big process (a test run) that costs more than
+    looking frames up, so there every such code object is taken to have one."""
     gens = [r.table.code for r in self.runs.values() if r.gen]
     if not gens: return set()
+    if sys.getallocatedblocks() > SCAN_LIMIT: return {id(c) for c in gens}
     out = set()
     for o in gc.get_referrers(*gens):
         if isinstance(o, types.GeneratorType) and o.gi_suspended: out.add(id(o.gi_code))
