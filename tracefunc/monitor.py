@@ -493,6 +493,7 @@ def stop(self:Session):
     try: self.disarm(t)
     finally:
         for ev in CALLBACKS: M.register_callback(t, getattr(E, ev), None)
+        if hasattr(M, 'clear_tool_id'): M.clear_tool_id(t)   # 3.14+: everything the id holds, whatever armed it
         M.free_tool_id(t)
     self.release_frames()
     self.stop_frame = None   # the caller's frame holds this session: break the cycle
