@@ -373,3 +373,28 @@ def test_lru_cache_wrappers_resolve_to_the_function():
         return y
     res = trace(cached, 4)
     assert res.ret == 8 and list(res[0][1]) == ['y = x * 2', 'return y']
+
+def comp_raises(x):
+    a = 1
+    c = [1 // x for j in range(2)]
+
+def comp_raises_in_except(x):
+    a = 1
+    try:
+        1 // x
+    except ZeroDivisionError:
+        c = [1 // x for j in range(2)]
+        b = 2
+
+@pytest.mark.parametrize('max_samples', [0, 1, 10])
+def test_exception_leaving_an_inlined_comprehension_counts_each_line_once(max_samples):
+    "The comprehension's clean-up (3.12+: inlined) carries its statement's position: it enters no line."
+    for f, want in ((comp_raises, {'a = 1': 1, 'c = [1 // x for j in range(2)]': 1}),
+                    (comp_raises_in_except, {'a = 1': 1, 'try:': 1, '1 // x': 1, 'except ZeroDivisionError:': 1,
+                                             'c = [1 // x for j in range(2)]': 1})):
+        s = Session(f, stacks=False, max_samples=max_samples)
+        with s:
+            with pytest.raises(ZeroDivisionError): f(0)
+        (_, d), = s.results()
+        assert {k: h for k, (h, _) in d.items()} == want
+        check_invariant(s.results(), max_samples)

@@ -542,8 +542,14 @@ def code_table(code, node, lines, parent=None):
         t = k = by_off[e.target]
         caught.add(t)
         while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
-        if k < len(ins) and stmts[k] is not None: entries.add(k); handlers[e.target] = k; caught.add(k)
-        elif where[t] is None: closes.add(t)    # a clean-up that re-raises: the line that raised is over
+        # (an inlined comprehension's clean-up carries the comprehension's position: it hands the exception on, as a
+        # re-raising clean-up does, and enters no line)
+        if k < len(ins) and stmts[k] is not None and not (isinstance(where[k], Line) and where[k].kind == 'comp'):
+            entries.add(k); handlers[e.target] = k; caught.add(k)
+        elif where[t] is None:   # a clean-up that re-raises: the line that raised is over
+            closes.add(t)
+            while t < len(ins) and ins[t].opcode not in _NO_FALLTHROUGH:   # (what it runs with a position enters no line:
+                t += 1; entries.discard(t)                                  # an inlined comprehension's clean-up)
     appends = {}
     for k, i in enumerate(ins):
         if i.opcode in _APPENDS and not (k and ins[k-1].opcode == _SEND) and i.positions.lineno is not None:
