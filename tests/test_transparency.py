@@ -35,9 +35,9 @@ programs, each in all 72 configurations.
 A failure names the program's seed and the configuration; `python tests/transparency.py SEED` is not needed:
 `transparency.program(SEED)[0]` is the program's source.
 """
-import functools, os, random, sys, tempfile, pathlib
+import functools, gc, os, random, sys, tempfile, pathlib, weakref
 import pytest
-from tracefunc.monitor import KEEPS
+from tracefunc.monitor import KEEPS, Session
 sys.path.insert(0, os.path.dirname(__file__))
 import transparency as T
 from transparency import ALL
@@ -119,3 +119,88 @@ def test_lifetime(batch):
     """KNOWN TO FAIL (issue 9, third symptom): the tracer keeps recorded calls' frames (and so their locals) alive after
     they return. An object local to the target must be dead when the call returns, traced as untraced."""
     check(batch, 'life')
+
+# Small explicit shapes (`transparency.shapes`): a block that raises (inline or in a call, first/middle/last in the
+# block) inside one or two of with / suppressing with / try-finally / try-except re-raising / try-except not matching /
+# for / the finally or except block of an exception in flight, in a function, a generator and a coroutine. Each runs
+# once untraced and traced (every call recorded, quiet lines off; with --long also on); behaviour, sample invariant
+# and hits against LINE (headers included) are checked. A failure names the shape: it is its own minimal reproduction.
+# By default 336 shapes: every single construct, every position, both raisers; pairs raising by a call in the middle.
+# With --long, 1,296: pairs in every position, with both raisers.
+
+@functools.lru_cache(maxsize=None)
+def shape_problems(frame):
+    out = []
+    for n, (f, wrappers, position, raiser) in enumerate(s for s in T.shapes(LONG) if s[0] == frame):
+        src = T.shape_program(f, wrappers, position, raiser)
+        m = T.load_source(src, f'shape_{frame}_{n}', _DIR, 'shape')
+        plain = T.observe(m)
+        for limits in ((REF, EVERY_CALL) if LONG else (REF,)):
+            t = T.traced_run(m, 'every call', limits, with_oracle=True)
+            p = T.behaviour_problems(plain, t) + T.invariant_problems(t) + T.line_problems(m, t)
+            if p: out.append((f'{frame}: {" > ".join(wrappers)}, {position}, {raiser}, quiet {limits["quiet"]}', p, src))
+    T.forget()
+    return out
+
+@pytest.mark.parametrize('frame', T.FRAMES)
+def test_shapes(frame):
+    failures = shape_problems(frame)
+    if failures:
+        body = lambda src: '\n'.join(src[src.index('def target'):src.index('def main')].split('\n')[1:-2])
+        pytest.fail(f'{len(failures)} of {(2 if LONG else 1) * sum(s[0] == frame for s in T.shapes(LONG))} shape runs failed:\n' +
+                    '\n'.join(f'{h}: {"; ".join(p)[:200]}' for h, p, _ in failures[:60]) +
+                    '\n\nfirst in detail:\n' + '\n\n'.join(f'{h}\n{body(src)}\n' + '\n'.join(p) for h, p, src in failures[:3]),
+                    pytrace=False)
+
+# --- explicit cases: each a minimal program, named after what it shows ---------------------------------------------
+
+def _parse(s): return int(s)
+
+def _outer(items):
+    ok = 0
+    for s in items:
+        try: ok += _parse(s)
+        except ValueError: pass
+    return ok
+
+@pytest.mark.parametrize('quiet', [True, False])
+def test_raise_past_the_cap(quiet):
+    "Issue 9's first repro: a target that raises after `max_calls` recorded calls (its caller catches) returns 3 traced too."
+    s = Session(_parse, stacks=False, quiet=quiet)
+    with s: r = _outer(['x'] * 12 + ['3'])
+    assert r == 3
+    assert len(s.results()) == 10
+
+class _Obj: pass
+
+def _deleted_local_dies(n):
+    out = []
+    for i in range(n):
+        p = _Obj()
+        r = weakref.ref(p)
+        if i == 1:
+            q = i          # a line that takes its first sample in the second iteration, after `p` was bound
+        del p
+        out.append(r() is None)
+    return out
+
+@pytest.mark.parametrize('max_samples', [1, 10])
+def test_deleted_local_dies_at_once(max_samples):
+    """A local deleted (or rebound) while its frame runs must die then, traced as untraced: sampling must not keep it.
+    (Fails on 3.12 when samples are read through `frame.f_locals`: that dict is a snapshot held by the frame.)"""
+    want = _deleted_local_dies(3)
+    s = Session(_deleted_local_dies, stacks=False, max_samples=max_samples)
+    with s: got = _deleted_local_dies(3)
+    assert got == want == [True, True, True]
+
+def test_traced_function_not_kept_alive(tmp_path):
+    "Tracing a function must not keep it (nor its module and globals) alive after the session: SPEC 5."
+    m = T.load_source('def f(x):\n    y = x + 1\n    return y\n', 'gone', tmp_path, 'plain')
+    m.payload = _Obj()
+    r = weakref.ref(m.payload)
+    s = Session(m.f, stacks=False)
+    with s: m.f(1)
+    assert s.results()[0][1]['y = x + 1'][0] == 1
+    del m, s
+    gc.collect()
+    assert r() is None, 'a traced function keeps its module globals alive (tracefunc.indexer._CACHE holds FuncIndex.func)'

@@ -359,6 +359,45 @@ def load_source(src, name, directory, kind, seed=None):
     m.KIND, m.SEED = kind, seed
     return m
 
+# --- small explicit shapes: one exception leaving a block through one or two enclosing constructs -----------------
+
+def _ind(lines): return ['    ' + l for l in lines]
+
+WRAPPERS = {   # name -> the lines around a block (the block may raise ZeroDivisionError or KeyError)
+    'with': lambda b: ["with Ctx(log, 'w'):", *_ind(b)],
+    'swallow': lambda b: ["with Swallow(log, 's'):", *_ind(b)],            # suppresses ZeroDivisionError
+    'finally': lambda b: ['try:', *_ind(b), 'finally:', "    log.append('f')"],
+    'reraise': lambda b: ['try:', *_ind(b), 'except ArithmeticError:', "    log.append('r')", '    raise'],
+    'nomatch': lambda b: ['try:', *_ind(b), 'except LookupError as e:', "    log.append('n')"],   # catches KeyError
+    'loop': lambda b: ['for i in range(2):', *_ind(b)],
+    'in-finally': lambda b: ['try:', "    log.append('t')", '    1 // x', 'finally:', *_ind(b)],   # an exception in flight
+    'in-except': lambda b: ['try:', '    1 // x', 'except ZeroDivisionError:', *_ind(b)],
+}
+RAISERS = {'inline': 'c = 1 // x', 'call': 'c = h(x)'}   # ZeroDivisionError; KeyError (from another frame)
+POSITIONS = {'first': lambda r: [r, 'a = 1'], 'middle': lambda r: ['a = 1', r, 'b = 2'], 'last': lambda r: ['a = 1', r]}
+FRAMES = ('def', 'gen', 'async')
+
+def shape_program(frame, wrappers, position, raiser):
+    "Module source: `target(x, log)` raising in `position` of a block wrapped in `wrappers` (innermost last)."
+    body = POSITIONS[position](RAISERS[raiser])
+    for w in reversed(wrappers): body = WRAPPERS[w](body)
+    head = {'def': 'def target(x, log):', 'gen': 'def target(x, log):', 'async': 'async def target(x, log):'}[frame]
+    pre = ['await asyncio.sleep(0)'] if frame == 'async' else []
+    post = ['yield x'] if frame == 'gen' else ['return x']
+    run = {'def': 'target(0, log)', 'gen': 'list(target(0, log))', 'async': 'asyncio.run(target(0, log))'}[frame]
+    return '\n'.join([f'"Shape: {frame}, {" > ".join(wrappers)}, {position}, {raiser} (tests/transparency.py)."',
+                      PRELUDE, 'def h(v):', "    raise KeyError(f'h{v}')", '', head, "    _calls.append('target')",
+                      *_ind(pre + body + post), '', 'def main(log):', '    try:', f'        return repr({run})',
+                      '    except Exception as e:', "        return f'{type(e).__name__}: {e}'", '', 'TRACED = target', ''])
+
+def shapes(long=False):
+    "(frame, wrappers, position, raiser) of the shapes: every single wrapper; pairs raising by a call in the middle (all: long)."
+    ws = list(WRAPPERS)
+    out = [(f, (w,), p, r) for f in FRAMES for w in ws for p in POSITIONS for r in RAISERS]
+    out += [(f, (a, b), p, r) for f in FRAMES for a in ws for b in ws for p in (POSITIONS if long else ['middle'])
+            for r in (RAISERS if long else ['call'])]
+    return out
+
 # --- observing a run ---------------------------------------------------------------------------------------------
 
 def exc_desc(e, file, depth=0):
@@ -417,8 +456,12 @@ def codes_of(code):
 _CACHE = {}   # (function name, id(code)) -> (code, result): the oracle's static tables, built once per code object
 
 def forget():
-    "Let the oracle's tables (and the code objects they hold) go."
+    """Let the oracle's tables (and the code objects they hold) go, and the tracer's index cache: it keeps every traced
+    function and its module alive (a finding, tested in test_transparency.test_traced_function_not_kept_alive); a heap
+    that grows with each program makes each session start slower (it scans the heap for suspended generators)."""
     _CACHE.clear()
+    import tracefunc.indexer
+    tracefunc.indexer._CACHE.clear()
 
 def cached(fn):
     def wrapper(code):
@@ -646,9 +689,9 @@ def line_problems(m, t):
         if t.limits['max_calls'] < len(per_call): return []
         a, b = collections.Counter(map(_items, ours)), collections.Counter(map(_items, theirs))
         if a == b: return []
-        diff = lambda x, y: {k: v for k, v in x if dict(y).get(k) != v}
-        return [f'a traced call not seen by LINE (differing lines): {diff(c, min(b - a, key=lambda o: len(diff(c, o))))}'
-                for c in (a - b)]
+        diff = lambda x, y: {k: (v, dict(y)[k]) for k, v in x if dict(y)[k] != v}
+        return [f'a traced call matches no call LINE saw; (traced, LINE) where it differs from the closest: '
+                f'{diff(c, min(b - a, key=lambda o: len(diff(c, o))))}' for c in (a - b)]
     return [f'call {k} {key!r}: traced {a[key]}, LINE {b[key]}' for k, (a, b) in enumerate(zip(ours, theirs))
             for key in a if a[key] != b[key]]
 
