@@ -152,6 +152,58 @@ async def async_loop(n):
             await asyncio.sleep(0)
     return total
 
+
+class Node:
+    __slots__ = ('value', 'children')
+    def __init__(self, value, children): self.value, self.children = value, children
+
+def tree(depth, fan=4, start=0):
+    "A complete `fan`-ary tree of `depth` levels below its root, values numbered depth first."
+    kids, nxt = [], start + 1
+    if depth:
+        for _ in range(fan):
+            kid = tree(depth - 1, fan, nxt)
+            kids.append(kid); nxt = kid.value + size(depth - 1, fan)
+    return Node(start, kids)
+
+def size(depth, fan=4): return (fan ** (depth + 1) - 1) // (fan - 1)
+
+def walk(node):
+    yield node.value
+    for child in node.children:
+        yield from walk(child)
+
+def walk_sum(root): return sum(walk(root))
+
+def visit(node):
+    total = node.value
+    for child in node.children:
+        total += visit(child)
+    return total
+
+def encode(records):
+    with pure_json(): return len(''.join(json.encoder.JSONEncoder(indent=1).iterencode(records)))
+
+def json_records(s):
+    return ([{'id': i, 'name': f'item {i}', 'tags': ['a', 'b'], 'score': i / 7, 'ok': i % 2 == 0, 'sub': {'n': i, 'm': None}}
+             for i in range(int(6000 * s))],)
+
+def loop_in_loop(rows):
+    total = 0
+    for row in rows:
+        for x in row:
+            total += x
+        total -= 1
+    return total
+
+def if_in_loop(n):
+    total = 0
+    for i in range(n):
+        if i % 3 == 0:
+            total += i
+        total += 1
+    return total
+
 # ---------------------------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -193,6 +245,16 @@ WORKLOADS = [
              size=lambda a: f'{a[0]} iterations over a {a[1]:,}-element list, a {10 * a[1]:,}-character str, a {a[1] // 10:,}-key dict'),
     Workload('async', async_loop, None, lambda s: (int(80_000 * s),), 'traced/floor', 2.0,
              size=lambda a: f'{a[0]:,} awaits, asyncio.sleep(0) every 50'),
+    Workload('generator walk', walk_sum, walk, lambda s: (tree(7 if s >= 1 else 3),), 'traced/floor', 2.0, calls=10,
+             size=lambda a: f'recursive generator (yield from) over a tree of {sum(1 for _ in walk(a[0])):,} nodes'),
+    Workload('json encoder', encode, json.encoder._make_iterencode, json_records, 'traced/floor', 2.0,
+             size=lambda a: f'pure-Python JSONEncoder(indent=1).iterencode of {len(a[0]):,} records, traced through _make_iterencode'),
+    Workload('visitor', visit, None, lambda s: (tree(8 if s >= 1 else 3),), 'traced/floor', 2.0, calls=10,
+             size=lambda a: f'recursive visitor over a tree of {sum(1 for _ in walk(a[0])):,} nodes'),
+    Workload('loop in loop', loop_in_loop, None, lambda s: ([[1, 2, 3]] * int(60_000 * s),), 'traced/floor', 2.0,
+             size=lambda a: f'{len(a[0]):,} rows of 3'),
+    Workload('if in loop', if_in_loop, None, lambda s: (int(200_000 * s),), 'traced/floor', 2.0,
+             size=lambda a: f'{a[0]:,} iterations'),
 ]
 MODES = ('untraced', 'floor', 'traced')
 

@@ -14,7 +14,7 @@ def test_bench_quick_runs_every_workload():
     p = subprocess.run([sys.executable, str(BENCH), '--quick'], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
     names = workload_names()
-    assert len(names) == 7
+    assert len(names) == 12
     for n in names:
         assert re.search(rf'^{re.escape(n)}\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+\s+traced/\w+ <= [\d.]+\s+(PASS|MISS)', p.stdout, re.M), \
             f'no timing row for {n!r} in:\n{p.stdout}'

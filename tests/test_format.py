@@ -172,9 +172,9 @@ def test_to_dict_schema():
     res = tracefunc(crash, [5, 0])
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d
-    assert set(d) == {'function', 'file', 'lineno', 'keep', 'calls', 'exception', 'returned'}
-    assert (d['function'], d['lineno'], d['exception'], d['returned']) == ('crash', crash.__code__.co_firstlineno,
-            {'type': 'ZeroDivisionError', 'message': 'division by zero'}, None)
+    assert set(d) == {'function', 'file', 'lineno', 'keep', 'calls', 'exception', 'returned', 'incomplete'}
+    assert (d['function'], d['lineno'], d['exception'], d['returned'], d['incomplete']) == ('crash', crash.__code__.co_firstlineno,
+            {'type': 'ZeroDivisionError', 'message': 'division by zero'}, None, None)
     assert d['file'].endswith('test_format.py')
     (call,) = d['calls']
     assert call['stack'] == []

@@ -34,6 +34,10 @@ input.
 - `exception`: `{'type': ..., 'message': ...}` of the exception the run raised, or `None`.
 - `returned`: `[type name, repr]` of the return value (`['NoneType', 'None']` for a function that returned
   `None`), or `None` when it raised, and for `tracing` results.
+- `incomplete`: `None`, or, when the tracer itself failed during the run (it then turned itself off and the program
+  ran on untraced), where the trace stops being complete: `{'error': ..., 'origin': ..., 'event': ..., 'at': ...,
+  'calls': ...}`, the tracer's error, the tracer function it came from, the event being handled, the program's
+  position then (`qualname (path:line)`) and how many calls had been recorded.
 
 Docs: https://example.github.io/tracefunc/format.html.md"""
 
@@ -98,7 +102,8 @@ def to_dict(self:TraceResults):
     return dict(function=getattr(f, '__qualname__', None) or (code and code.co_qualname), file=short_path(code.co_filename, os.getcwd()) if code else None,
                 lineno=code.co_firstlineno if code else None, keep=getattr(self, 'keep', None), calls=calls,
                 exception=None if exc is None else dict(type=type(exc).__name__, message=str(exc)),
-                returned=list(describe(self.ret, 80)) if self.ret is not None or self.returned else None)
+                returned=list(describe(self.ret, 80)) if self.ret is not None or self.returned else None,
+                incomplete=dict(self.incomplete) if self.incomplete else None)
 
 # %% ../nbs/02_format.ipynb #aec933c6
 NOISE_TYPES = frozenset({'module', 'type', 'function', 'builtin_function_or_method', 'method', 'method-wrapper',
@@ -162,6 +167,14 @@ def _title(d):
     where = f" ({d['file']}:{d['lineno']})" if d.get('file') else ''
     return f"{d.get('function') or 'trace'}{where}: {_ncalls(d)}"
 
+def _incomplete(d):
+    "One line saying that, and from where, the trace is incomplete because the tracer failed; '' when it is complete."
+    f = d.get('incomplete')
+    if not f: return ''
+    origin = f" (in {f['origin']})" if f.get('origin') else ''
+    return (f"the tracer failed at {f['event']} in {f['at']} with {f['calls']} call{'s' * (f['calls'] != 1)} recorded; "
+            f"tracer error {f['error']}{origin}; nothing after that was traced (the program ran on untraced)")
+
 def _outcome(d):
     if d.get('exception'): return f"Raised {d['exception']['type']}: {d['exception']['message']}".rstrip(': ')
     if d.get('returned'): return f"Returned {d['returned'][1]}"
@@ -175,7 +188,7 @@ def _opts(d, full=False, noise=False, max_values=6, collapse=True):
 def format_text(d, full=False, noise=False, max_values=6, collapse=True, width=48):
     "The report of `to_dict` data `d` as text: annotated source per call, then the outcome."
     opts = _opts(d, full, noise, max_values, collapse)
-    out = [_title(d)]
+    out = [_title(d)] + ([f'⚠ trace incomplete: {_incomplete(d)}'] if _incomplete(d) else [])
     for i, call in enumerate(d['calls']):
         if len(d['calls']) > 1 or call['stack']:
             out.append(f"\n── call {i + 1} of {len(d['calls'])}" + (': ' + ' → '.join(call['stack']) if call['stack'] else ''))
@@ -234,7 +247,7 @@ def _md_title(d):
 def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
     "The report of `to_dict` data `d` as markdown: a table per call (count, source, values), stacks in `<details>`."
     opts = _opts(d, full, noise, max_values, collapse)
-    out = [_md_title(d)]
+    out = [_md_title(d)] + ([f'**⚠ trace incomplete:** {md_code(_incomplete(d), wrap=True)}'] if _incomplete(d) else [])
     for i, call in enumerate(d['calls']):
         if len(d['calls']) > 1: out.append(f"**call {i + 1} of {len(d['calls'])}**")
         if call['stack']:

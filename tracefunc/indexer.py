@@ -295,6 +295,9 @@ class CodeTable:
     rides: dict = field(default_factory=dict)    # offset -> the lines that may have run unreported just before it
     silent: dict = field(default_factory=dict)   # offset -> the lines run unreported up to there, if its line is quiet
     quiet: dict = field(default_factory=dict)    # offset whose event may be turned off -> the lines that come before it
+    yields: dict = field(default_factory=dict)   # offset of a statement's own yield (`PY_YIELD` there) -> its line idx
+    sends: frozenset = frozenset()               # offsets of SEND, where a frame waits on a `yield from` or `await`
+    send_resumes: frozenset = frozenset()        # offsets where such a frame resumes (`PY_RESUME` there) to send again
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -440,14 +443,31 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
             quiet[ins[e].offset] = tuple(sorted(feeders))
     return rides, silent, quiet
 
-def _mark_catches(ins, handlers, silent, starts, specials):
-    "Handlers that may catch an exception raised where a line runs unreported become 'catch' specials, which count it."
-    for e, k in handlers:
-        if not any(e.start <= o < e.end for o in silent): continue
-        off = ins[k].offset
-        v = starts.get(off)
-        if v is not None and v >= 0: specials[off] = ('catch', starts.pop(off), False, (), ())
-        elif specials.get(off, ('',))[0] == 'enter': specials[off] = ('catch',) + specials[off][1:]
+def _mark_catches(ins, table, handlers, silent, starts, specials, by_off):
+    """Where an exception raised by a line running unreported first lands in the frame, count that line: a handler's
+    first statement becomes a `'catch'` special; a clean-up block that handles the exception (`PUSH_EXC_INFO`, as a
+    `with` statement's exit) gets a `'check'` special on its next instruction, which counts without entering a line
+    (the exception may be suppressed there, and no handler would see it); a clean-up that only re-raises passes it on
+    to the next handler, which is followed in turn."""
+    raisers, done, grew = set(silent), set(), True
+    while grew:
+        grew = False
+        for e in table:
+            if e.target in done or not any(e.start <= o < e.end for o in raisers): continue
+            done.add(e.target); grew = True
+            k, t = handlers.get(e.target), by_off[e.target]
+            if k is not None:
+                off = ins[k].offset
+                v = starts.get(off)
+                if v is not None and v >= 0: specials[off] = ('catch', starts.pop(off), False, (), ())
+                elif specials.get(off, ('',))[0] == 'enter': specials[off] = ('catch',) + specials[off][1:]
+            elif ins[t].opname == 'PUSH_EXC_INFO' and t + 1 < len(ins) and ins[t + 1].offset not in starts:
+                specials.setdefault(ins[t + 1].offset, ('check', -1, False, (), ()))
+            else:   # a re-raising clean-up: where it raises, the exception goes on
+                while t < len(ins):
+                    raisers.add(ins[t].offset)
+                    if ins[t].opcode in _NO_FALLTHROUGH: break
+                    t += 1
 
 # %% ../nbs/00_indexer.ipynb #5a949efe
 def code_table(code, node, lines, parent=None):
@@ -477,13 +497,13 @@ def code_table(code, node, lines, parent=None):
             if stmts[t] is not None and stmts[t] is not s: entries.add(t)
             if (i.opcode in _BACK and not (k and ins[k-1].opname == 'CLEANUP_THROW')   # an await's throw path, not a loop
                     and isinstance(where[t], Line) and where[t].kind == 'stmt'): loops.add(t)
-    handlers, caught = [], set()   # (exception table entry, its handler's first statement); where exceptions land
-    for e in dis.Bytecode(code).exception_entries:
-        t = k = by_off.get(e.target)
-        if t is None: continue
+    handlers, caught = {}, set()   # handler offset -> the index of its first statement; where exceptions land
+    table = [e for e in dis.Bytecode(code).exception_entries if e.target in by_off]
+    for e in table:
+        t = k = by_off[e.target]
         caught.add(t)
         while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
-        if k < len(ins) and stmts[k] is not None: entries.add(k); handlers.append((e, k)); caught.add(k)
+        if k < len(ins) and stmts[k] is not None: entries.add(k); handlers[e.target] = k; caught.add(k)
         elif where[t] is None: closes.add(t)    # a clean-up that re-raises: the line that raised is over
     appends = {}
     for k, i in enumerate(ins):
@@ -509,9 +529,21 @@ def code_table(code, node, lines, parent=None):
         k = next(k for k, i in enumerate(ins) if i.opname == 'RESUME') + 1
         specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
     rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
-    if silent: _mark_catches(ins, handlers, silent, starts, specials)
+    if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
+    # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
+    sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
+    if sends:   # a frame waiting on a delegate goes on where it ends or raises: see the monitor's dark entries
+        for i in ins:
+            if i.opname == 'END_SEND' and i.offset not in starts: specials.setdefault(i.offset, ('send', -1, False, (), ()))
+        _mark_catches(ins, table, handlers, sends, starts, specials, by_off)
+    send_resumes = frozenset(i.offset for k, i in enumerate(ins)
+                             if i.opname == 'RESUME' and k > 1 and ins[k-1].opname == 'YIELD_VALUE' and ins[k-2].opcode == _SEND)
     specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet)
+    # a statement's own yields; not those of a `yield from` or `await` loop (after SEND): a frame suspended there that is
+    # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
+    yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
+              if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

@@ -8,7 +8,7 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'CALLBACKS', 'KEEPS', 'brepr',
            'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'CodeRun',
            'lookup', 'sample', 'Session', 'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers',
-           'TraceResults', 'tracefunc', 'tracing']
+           'resume_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types
@@ -19,16 +19,19 @@ from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, RIDE
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 _RECURSIVE = {list: '[...]', dict: '{...}'}
 
-_QUOTES = {}   # id -> (big str or bytes, its quote): finding the quote scans the whole text, so do it once
+# (id, len, hash) of a big str or bytes -> its quote: finding the quote scans the whole text, so do it once. The key
+# holds no reference (the program's strings die when it drops them); `hash` is cached in the object after the first call
+_QUOTES = {}
 
 def _quote(s):
     "The quote `repr` picks for str or bytes `s`: a double quote only when `s` holds single quotes and no double ones."
-    hit = _QUOTES.get(id(s))
-    if hit is not None and hit[0] is s: return hit[1]
-    sq, dq = ("'", '"') if isinstance(s, str) else (b"'", b'"')
-    q = '"' if sq in s and dq not in s else "'"
-    if len(_QUOTES) >= 16: _QUOTES.clear()
-    _QUOTES[id(s)] = (s, q)
+    key = id(s), len(s), hash(s)
+    q = _QUOTES.get(key)
+    if q is None:
+        sq, dq = ("'", '"') if isinstance(s, str) else (b"'", b'"')
+        q = '"' if sq in s and dq not in s else "'"
+        if len(_QUOTES) >= 64: _QUOTES.clear()
+        _QUOTES[key] = q
     return q
 
 def _text_prefix(s, n):
@@ -143,9 +146,10 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
 # %% ../nbs/01_monitor.ipynb #f7dc5743
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
-    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'frame', 'nil')
-    def __init__(self, stack, nlines, max_samples, keep, frame=None, nslots=0):
-        self.stack, self.keep, self.max, self.frame = stack, keep, max_samples, frame
+    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'top', 'nil')
+    def __init__(self, stack, nlines, max_samples, keep, nslots=0):
+        self.stack, self.keep, self.max = stack, keep, max_samples
+        self.top = None   # the state of the call's own frame (see `FrameState`)
         # one more slot than lines: `nil`, the line of a frame that is on no line yet, which never wants samples;
         # then `nslots` counters of rides whose whole chain ran unreported (see `Session.fold`)
         self.nil = nlines
@@ -168,13 +172,16 @@ class CallTrace:
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root', 'held',
-                 'handled')
+                 'handled', 'gone')
     def __init__(self, frame, trace, table, outer=None, root=False):
+        # frame: the running frame, None once it ended (a frame object would keep its locals alive);
+        # outer: the state of the frame whose names a nested code object reads (see `lookup`)
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
         self.loop = self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
-        self.prov = self.handled = None   # handled: the traceback entry `raised_unreported` accounted for
+        self.prov = self.handled = None   # handled: `id` of the traceback entry `raised_unreported` accounted for
+        self.gone = None   # once the frame is over: descriptions of the names nested code reads from it (see `finish`)
 
 # %% ../nbs/01_monitor.ipynb #167382df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
@@ -184,14 +191,15 @@ class CodeRun:
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
     holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
     suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'special', 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'dummy',
-                 'capped', 'ud', 'dark', 'patience')
+    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'special', 'stack', 'frames', 'solo', 'solo_ok',
+                 'gen', 'dummy', 'capped', 'ud', 'dark', 'patience', 'shade', 'watch')
     def __init__(self, table, nlines, slots):
         self.table = table
         # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
         size = len(table.code.co_code) + 2
-        self.entry_at, self.append_at, self.ride_at = [None] * size, [None] * size, [None] * size
+        self.entry_at, self.append_at, self.ride_at, self.yield_at = [None] * size, [None] * size, [None] * size, [None] * size
         for o, v in table.entries.items(): self.entry_at[o] = v
+        for o, v in table.yields.items(): self.yield_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         for o, c in table.rides.items():
             # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
@@ -204,6 +212,9 @@ class CodeRun:
         # turned entries off, and how many of their events to let pass before doing so
         self.capped, self.ud, self.dark, self.patience = False, 0, False, self.storm
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
+        # after the last recorded call of a generator or coroutine: its unrecorded frames may turn entries off (`shade`),
+        # and `watch(on)` arms the events that tell when a recorded frame runs again (see `unrecorded`)
+        self.shade, self.watch = False, None
 
     def started(self, st, f):
         "Frame `f` (state `st`, None if not recorded) started running this code."
@@ -224,6 +235,7 @@ class CodeRun:
             st = stack.pop(i)
             self.solo = stack[0] if len(stack) == 1 else None
         else:
+            if not stack: self.give_up(); return None   # not a frame we saw start
             st = stack.pop()
             self.solo = stack[-1] if stack else None
         return st
@@ -238,33 +250,66 @@ class CodeRun:
         self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
         self.relight()
 
+    def darken(self):
+        "Unrecorded frames turn off the entries they reach (see `start_handler` and `unrecorded`)."
+        self.dark = True
+        if self.watch is not None: self.watch(True)
+
     def relight(self):
         "Turn back on the entries unrecorded calls turned off, if any (see `start_handler`)."
-        if self.dark: self.dark, self.patience = False, self.storm; M.restart_events()
+        if self.dark:
+            self.dark, self.patience = False, self.storm
+            if self.watch is not None: self.watch(False)
+            M.restart_events()
 
 # %% ../nbs/01_monitor.ipynb #bf43dcfe
+if sys.version_info >= (3, 13):
+    def fast_locals(frame):
+        "A read-only view of `frame`'s local variables (PEP 667's proxy reads them in place)."
+        return frame.f_locals
+else:
+    try:
+        import ctypes
+        _get_var = ctypes.pythonapi.PyFrame_GetVar
+        _get_var.restype, _get_var.argtypes = ctypes.py_object, (ctypes.py_object, ctypes.py_object)
+    except (ImportError, AttributeError): _get_var = None
+
+    class _FrameVars:
+        "`frame`'s local variables, read one by one with `PyFrame_GetVar`, which neither builds nor refreshes `f_locals`."
+        __slots__ = ('frame',)
+        def __init__(self, frame): self.frame = frame
+        def get(self, name, default=None):
+            try: return _get_var(self.frame, name)
+            except NameError: return default
+
+    def fast_locals(frame):
+        "A read-only view of `frame`'s local variables (on 3.12, without touching `frame.f_locals`)."
+        return frame.f_locals if _get_var is None else _FrameVars(frame)
+
 def lookup(frame, name, where, outer):
-    "The value `name` has in `frame` (looked up as `where` says), or `_MISSING`."
-    if where is FAST: return frame.f_locals.get(name, _MISSING)
-    if where is NAME:
+    "The value `name` has in `frame` (looked up as `where` says; `outer` is the enclosing frame), or `_MISSING`."
+    if where is FAST: return fast_locals(frame).get(name, _MISSING)
+    if where is NAME:   # a module's or class body's namespace
         v = frame.f_locals.get(name, _MISSING)
         if v is not _MISSING: return v
     elif where is OUTER:
-        return outer.f_locals.get(name, _MISSING) if outer is not None else _MISSING
+        return fast_locals(outer).get(name, _MISSING) if outer is not None else _MISSING
     v = frame.f_globals.get(name, _MISSING)
     if v is _MISSING: v = frame.f_builtins.get(name, _MISSING)
     return v
 
 def sample(st, li, width):
     "Describe the current values of line `li`'s names in the frame of `st`."
-    f, out = st.frame, []
-    loc = None
+    f, out, loc, o = st.frame, [], None, st.outer
     for name, where in st.table.specs[li]:
+        if where is OUTER and o is not None and o.frame is None:   # the enclosing frame is over: its names as it left them
+            out.append(o.gone.get(name, UNAVAILABLE) if o.gone else UNAVAILABLE)
+            continue
         try:
             if where is FAST:
-                if loc is None: loc = f.f_locals
+                if loc is None: loc = fast_locals(f)
                 v = loc.get(name, _MISSING)
-            else: v = lookup(f, name, where, st.outer)
+            else: v = lookup(f, name, where, o.frame if o is not None else None)
         except Exception: v = _MISSING
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
     return tuple(out)
@@ -272,7 +317,7 @@ def sample(st, li, width):
 # %% ../nbs/01_monitor.ipynb #1c09165c
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION
 GLOBAL_EVENTS = E.PY_UNWIND      # sys.monitoring cannot arm PY_UNWIND on single code objects
-CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND')
+CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'PY_RESUME', 'PY_THROW')
 KEEPS = ('first', 'last', 'ends')
 
 class Session:
@@ -290,13 +335,20 @@ class Session:
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
-        # entries that may go quiet, by the lines that come before them; and those silenced (`quiet=False`: none,
-        # so that every line reports each time it runs: slower, and the same results)
+        self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
+        # names that nested code reads from an enclosing frame (a generator expression's first iterable)
+        self.outer_names = tuple(dict.fromkeys(n for t in self.index.tables for sp in t.specs.values() for n, w in sp if w is OUTER))
+        # events that may go quiet, by the lines whose samples need them: entries (by the lines that come before them)
+        # and yields (by their own line), as (the hot path's list, offset, lines, what the list holds there); and those
+        # silenced (`quiet=False`: none, so that every line reports each time it runs: slower, and the same results)
         self.feeds, self.silenced = {}, []
         for r in self.runs.values() if quiet else ():
-            for off, feeders in r.table.quiet.items():
-                if not feeders or (keep == 'first' and not max_samples): r.entry_at[off] = None   # no sample needs it
-                for p in feeders: self.feeds.setdefault(p, []).append((r, off, feeders))
+            events = [(r.entry_at, off, feeders, r.table.entries[off]) for off, feeders in r.table.quiet.items()]
+            events += [(r.yield_at, off, (li,), li) for off, li in r.table.yields.items()]
+            for ev in events:
+                arr, off, feeders, _ = ev
+                if not feeders or (keep == 'first' and not max_samples): arr[off] = None   # no sample needs it
+                for p in feeders: self.feeds.setdefault(p, []).append(ev)
 
 # %% ../nbs/01_monitor.ipynb #e0b7f56d
 @patch
@@ -309,11 +361,14 @@ def start(self:Session):
         M.restart_events()
         t = self.tool
         M.register_callback(t, E.PY_START, start_handler(self))
-        on_return, on_unwind = exit_handlers(self)
+        on_return, on_unwind, on_yield = exit_handlers(self)
         M.register_callback(t, E.PY_RETURN, on_return)
-        M.register_callback(t, E.PY_YIELD, self.on_yield)
+        M.register_callback(t, E.PY_YIELD, on_yield)
         M.register_callback(t, E.INSTRUCTION, instruction_handler(self))
         M.register_callback(t, E.PY_UNWIND, on_unwind)
+        on_resume, on_throw = resume_handlers(self)
+        M.register_callback(t, E.PY_RESUME, on_resume)
+        M.register_callback(t, E.PY_THROW, on_throw)
         if self.max_calls > 0: self.arm()
         M.set_events(t, GLOBAL_EVENTS)
     except BaseException:
@@ -351,27 +406,49 @@ def arm(self:Session):
 
 @patch
 def disarm(self:Session, tool=None):
+    "Turn every event of the session off: the program runs on untraced."
+    t = self.tool if tool is None else tool
+    if t is None: return
+    M.set_events(t, 0)
     if self.armed:
-        for t in self.index.tables: M.set_local_events(self.tool if tool is None else tool, t.code, 0)
+        for tb in self.index.tables: M.set_local_events(t, tb.code, 0)
         self.armed = False
+
+@patch
+def watch_resumes(self:Session, on):
+    """While the root's entries are dark, arm the events that tell when a recorded frame of it suspended at one of its own
+    yields resumes (see `_unrecorded`); none is needed when no such frame is suspended there."""
+    if not self.armed: return
+    if on:   # (a suspended frame's `f_lasti` is its yield on 3.12, the RESUME after it on 3.13 and later)
+        root = self.root.table
+        parks = {o + d for o in root.yields for d in (0, 2)}
+        on = any(st.table is root and st.frame is not None and st.frame.f_lasti in parks for st in self.frames.values())
+    t = self.tool
+    M.set_local_events(t, self.root.table.code, LOCAL_EVENTS | E.PY_RESUME if on else LOCAL_EVENTS)
+    M.set_events(t, GLOBAL_EVENTS | E.PY_THROW if on else GLOBAL_EVENTS)
+
+@patch
+def release_frames(self:Session):
+    "Close the lines of the frames still open (no event will come for them now) and let go of the frames."
+    for st in list(self.frames.values()):
+        try:
+            if st.prov_line != st.cur: self.leave(st, st.cur)
+        except Exception: pass   # (after an internal failure, see `fail`: the samples may be incomplete)
+        st.frame = None
+    self.frames.clear()
+    for r in self.runs.values(): r.stack, r.frames, r.solo = [], [], None
 
 @patch
 def stop(self:Session):
     "Release monitoring (events, callbacks, tool id), then close the samples of frames still open."
     t, self.tool = self.tool, None
     if t is None: return
-    try:
-        self.disarm(t)
-        M.set_events(t, 0)
+    try: self.disarm(t)
     finally:
         for ev in CALLBACKS: M.register_callback(t, getattr(E, ev), None)
         M.free_tool_id(t)
-    for st in list(self.frames.values()):
-        if st.prov_line != st.cur: self.leave(st, st.cur)
-    self.frames.clear()
-    for tr in self.calls: tr.frame = None   # frames hold their locals (and their callers): let them go now
+    self.release_frames()
     self.stop_frame = None   # the caller's frame holds this session: break the cycle
-    _QUOTES.clear()
 
 @patch
 def __enter__(self:Session): return self.start()
@@ -397,23 +474,39 @@ def leave(self:Session, st, li, provisional=False):
         st.prov_line, st.prov = li, vals
         if tr.keep == 'first': tr.left[li] += 1    # reserve a refresh, so the hot path calls back here
     else: st.prov_line, st.prov = -1, None
-    if not tr.left[li] and li in self.feeds: self.quiet(li)
+    if vals is not None and not tr.left[li] and li in self.feeds: self.quiet(li)   # its last sample was just taken
 
 # %% ../nbs/01_monitor.ipynb #ad027e63
 @patch
 def quiet(self:Session, li):
     """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
-    samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides)."""
+    samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides), and
+    each yield of a line no live recorded call wants samples of (its provisional sample is all `PY_YIELD` is for)."""
     traces = [st.trace for st in self.frames.values()]
-    for r, off, feeders in self.feeds[li]:
-        if r.entry_at[off] is not None and all(not tr.left[p] for tr in traces for p in feeders):
-            r.entry_at[off] = None     # its next event returns DISABLE
-            self.silenced.append((r, off))
+    for ev in self.feeds[li]:
+        arr, off, feeders, _ = ev
+        if arr[off] is not None and all(not tr.left[p] for tr in traces for p in feeders):
+            arr[off] = None     # its next event returns DISABLE
+            self.silenced.append(ev)
+
+@patch
+def yield_wanted(self:Session, r, offset, li):
+    """A recorded frame yielded on line `li`, which it wants no sample of: does a live recorded call want one? If not,
+    the yield at `offset` goes quiet (`quiet` missed it: a frame of that call was holding a provisional sample then)."""
+    if not self.feeds or any(st.trace.left[li] for st in self.frames.values()): return True
+    r.yield_at[offset] = None
+    self.silenced.append((r.yield_at, offset, (li,), li))
+    return False
+
+@patch
+def wants_silenced(self:Session, tr):
+    "Does trace `tr` want samples of a line whose events were silenced (it was not live then)?"
+    return any(tr.left[p] for _, _, feeders, _ in self.silenced for p in feeders)
 
 @patch
 def wake(self:Session):
-    "A new call is recorded: its lines want samples, so the silenced entries report again."
-    for r, off in self.silenced: r.entry_at[off] = r.table.entries[off]
+    "A new call is recorded (or an older one runs again): its lines want samples, so the silenced events report again."
+    for arr, off, _, v in self.silenced: arr[off] = v
     self.silenced.clear()
     M.restart_events()
 
@@ -430,24 +523,27 @@ def on_start(self:Session, code, offset):
             r.capped, r.ud, r.solo = True, 1, r.dummy
             return
         r.give_up()    # generator frames resume out of order anyway: later calls need no PY_START
+        r.shade, r.watch = True, self.watch_resumes   # their entries may go dark (see `unrecorded`)
+        M.restart_events()   # the 'send' specials, quiet until now, must report from here on
         return DISABLE
     f = _getframe(2)   # (called by the closure of `start_handler`)
     if t.is_root:
         if self.silenced: self.wake()
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
-        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, f, len(self.slots))
+        tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, len(self.slots))
         self.calls.append(tr)
-        st = self.frames[f] = FrameState(f, tr, t, root=True)
+        st = self.frames[f] = tr.top = FrameState(f, tr, t, root=True)
         self.active += 1
     else:
         g = f.f_back
         while g is not None and id(g.f_code) not in self.runs: g = g.f_back
         if g is not None:
             owner = self.frames.get(g)
-            if owner is not None: st = self.frames[f] = FrameState(f, owner.trace, t, outer=g)
+            if owner is not None: st = self.frames[f] = FrameState(f, owner.trace, t, outer=owner)
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
-            st = self.frames[f] = FrameState(f, tr, t, outer=tr.frame)
+            st = self.frames[f] = FrameState(f, tr, t, outer=tr.top)
+            if self.silenced and self.wants_silenced(tr): self.wake()
     if r.solo_ok: r.started(st, f)
 
 @patch
@@ -455,11 +551,15 @@ def on_special(self:Session, st, offset, sp):
     """The rare offsets: a clean-up that ends the current line, an entry that also counts statements with no code, or
     an exception handler that may catch what a line running unreported raised."""
     kind, s, loop, riders, loop_riders = sp
-    if kind == 'catch': self.raised_unreported(st, sys.exception())
+    if kind == 'send': return            # (see `_other_offset`)
+    if kind == 'catch' or kind == 'check':
+        self.raised_unreported(st, sys.exception())
+        if kind == 'check': return
     cur = st.cur
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        st.held, st.cur = cur, st.trace.nil
+        if cur != st.trace.nil: st.held = cur   # (a second clean-up closes nothing new)
+        st.cur = st.trace.nil
         return
     if s == cur:
         if not loop: return
@@ -478,8 +578,9 @@ def raised_unreported(self:Session, st, exc):
     unreported lines before it), which no ride will count now."""
     tb = getattr(exc, '__traceback__', None)
     while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
-    if tb is None or tb is st.handled: return   # (a handler that re-raises brings the same exception back)
-    st.handled = tb
+    # a handler that re-raises brings the same exception back; the hot path forgets `handled` when a line starts
+    if tb is None or id(tb) == st.handled: return
+    st.handled = id(tb)
     self.count_unreported(st, st.table.silent.get(tb.tb_lasti))
 
 @patch
@@ -501,17 +602,16 @@ def on_append(self:Session, st, li):
     st.trace.add(li, sample(st, li, self.width))
 
 @patch
-def on_yield(self:Session, code, offset, value):
-    st = self.frames.get(_getframe(1))
-    if st is not None and st.cur != st.trace.nil: self.leave(st, st.cur, provisional=True)
-
-@patch
 def finish(self:Session, st):
     "Frame state `st` returned or unwound: close its line; disarm early once every recorded call is over."
     self.leave(st, st.cur)
+    if self.outer_names:   # a generator it made may run on: keep what its names held, as descriptions
+        loc = fast_locals(st.frame)
+        st.gone = {n: describe(v, self.width) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
+    st.frame = None
     if st.root:
         self.active -= 1
-        if not self.active and len(self.calls) >= self.max_calls: self.disarm()
+        if not self.active and len(self.calls) >= self.max_calls: self.disarm(); self.release_frames()
 
 # %% ../nbs/01_monitor.ipynb #26a33d80
 def bind(fn, **names):
@@ -523,65 +623,85 @@ def bind(fn, **names):
 def _on_instruction(code, offset):
     "The INSTRUCTION callback, the hot path: `instruction_handler` binds its session's names."
     global other
-    if code is root_code: r, s = root, root_entry_at[offset]
-    else:
-        oc, r = other
-        if code is not oc: r = runs[id(code)]; other = (code, r)   # `id()` raises an audit event: not free
-        s = r.entry_at[offset]
-    st = r.solo                          # the state of the code's only running frame, if it runs alone
-    if s is None:
-        a = r.append_at[offset]
-        if a is None: return other_offset(r, offset, st)
-        if st is None:
-            st = state_of(_getframe(1))
-            if st is None: return
-        st.hits[a] += 1                  # a comprehension produced an element
-        if st.left[a]: on_append(st, a)
-        return
-    if st is None:
-        st = state_of(_getframe(1))
-        if st is None: return            # a call that is not recorded
-    if st is root_dummy:                 # an unrecorded call after the last recorded one (see `start_handler`)
-        p = root.patience
-        if p: root.patience = p - 1; return
-        root.dark = True; return DISABLE
-    cur = st.cur
-    if s >= 0:
-        if s == cur: return
-    elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
-        line, slot, end, after = r.ride_at[offset]
-        todo = after.get(cur)
-        if todo is None:                 # the usual case, once quiet: all of them
-            if st.left[cur]: leave(st, cur)
-            if st.left[end]: leave(st, end)
-            st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
-            st.cur = line
+    try:
+        if code is root_code: r, s = root, root_entry_at[offset]
+        else:
+            oc, r = other
+            if code is not oc: r = runs[id(code)]; other = (code, r)   # `id()` raises an audit event: not free
+            s = r.entry_at[offset]
+        st = r.solo                          # the state of the code's only running frame, if it runs alone
+        if s is None:
+            a = r.append_at[offset]
+            if a is None: return other_offset(r, offset, st)
+            if st is None:
+                f = _getframe(1); st = state_of(f)
+                if st is None: return unrecorded(r, f) if r.shade else None
+            st.hits[a] += 1                  # a comprehension produced an element
+            if st.left[a]: on_append(st, a)
             return
-        if todo: cur = ride_part(st, cur, todo)
-        s = line
-    else:
-        s = ~s                           # a loop head: a new hit when reached again without leaving the line
-        if s == cur and st.loop != offset: st.loop = offset; return
-        st.loop = offset                 # (a loop's other entries are specials, which reset this)
-    if st.left[cur]: leave(st, cur)
-    st.cur = s
-    st.hits[s] += 1
-
-def _state_of(f):
-    "The state of frame `f`, when its code does not run alone (other threads, generators): consecutive events mostly come from the same frame."
-    global last
-    lf, st = last
-    if f is not lf: st = frames_get(f); last = (f, st)
-    return st
+        if st is None:
+            f = _getframe(1); st = state_of(f)
+            if st is None: return unrecorded(r, f) if r.shade else None   # a call that is not recorded
+        if st is root_dummy: return unrecorded_call()   # an unrecorded call after the last recorded one
+        cur = st.cur
+        if s >= 0:
+            if s == cur: return
+        elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
+            line, slot, end, after = r.ride_at[offset]
+            todo = after.get(cur)
+            if todo is None:                 # the usual case, once quiet: all of them
+                if st.left[cur]: leave(st, cur)
+                if st.left[end]: leave(st, end)
+                st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
+                st.cur = line
+                st.handled = None
+                return
+            if todo: cur = ride_part(st, cur, todo)
+            s = line
+        else:
+            s = ~s                           # a loop head: a new hit when reached again without leaving the line
+            if s == cur and st.loop != offset: st.loop = offset; return
+            st.loop = offset                 # (a loop's other entries are specials, which reset this)
+        if st.left[cur]: leave(st, cur)
+        st.cur = s
+        st.handled = None                    # (a new exception may come: see `raised_unreported`)
+        st.hits[s] += 1
+    except BaseException as e: return fail(e, 'INSTRUCTION', code, offset)
 
 def _other_offset(r, offset, st):
     "An offset that is neither an entry nor an append: a special case, or one that never starts a line."
     sp = r.special(offset)
-    if sp is None: return DISABLE        # cannot start a line: never call back here again
+    if sp is None or (sp[0] == 'send' and not r.shade): return DISABLE   # cannot start a line: never call back here again
     if st is None:
-        st = state_of(_getframe(2))
-        if st is None: return
+        f = _getframe(2); st = state_of(f)
+        if st is None: return unrecorded(r, f) if r.shade and sp[0] == 'enter' else None
+    elif st is root_dummy: return unrecorded_call()
+    if r.dark: r.relight()               # a recorded frame runs again: a delegate ended or raised, a handler caught
     on_special(st, offset, sp)
+
+def _unrecorded_call():
+    "An event of a call of the root made after the last recorded one (see `start_handler`): after `patience`, DISABLE."
+    p = root.patience
+    if p: root.patience = p - 1; return
+    root.dark = True
+    return DISABLE
+
+def _unrecorded(r, f):
+    """Frame `f` is not recorded: after the last recorded call of a generator or coroutine (`shade`), the entries its
+    frames reach are turned off once `patience` runs out, as `start_handler` does for plain recursion. A recorded frame
+    must never run while they are off: so not while another thread runs, nor while a recorded frame waits on this stack
+    other than on a delegate (`yield from`, `await`), whose end it sees (a 'send' special). A suspended recorded frame
+    turns them back on when it resumes (`PY_RESUME`, `PY_THROW`, armed meanwhile: see `resume_handlers`)."""
+    p = r.patience
+    if p: r.patience = p - 1; return
+    if r.dark: return DISABLE
+    if _threads(): r.patience = r.storm; return
+    g = f.f_back
+    while g is not None:
+        if g.f_code is root_code and state_of(g) is not None and g.f_lasti not in root_sends: r.patience = r.storm; return
+        g = g.f_back
+    r.darken()
+    return DISABLE
 
 def _ride_part(st, cur, todo):
     "Count the lines of a ride's chain that ran since `cur` (before its line went quiet): the line now current."
@@ -596,21 +716,22 @@ def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`."
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
-                 root_dummy=root.dummy, frames_get=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
-                 on_special=sess.on_special,
-                 last=(None, None),    # (frame, its state): see `_state_of`
+                 root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
+                 on_special=sess.on_special, fail=sess.fail, root_sends=root.table.sends,
                  other=(None, None))   # (code, its run): the nested code object seen last
-    names['state_of'] = bind(_state_of, **names)
+    names['unrecorded'], names['unrecorded_call'] = bind(_unrecorded, **names), bind(_unrecorded_call, **names)
     names['other_offset'], names['ride_part'] = bind(_other_offset, **names), bind(_ride_part, **names)
     return bind(_on_instruction, **names)
 
 # %% ../nbs/01_monitor.ipynb #03a8f317
 def _start(code, offset):
     "The PY_START callback: `start_handler` binds its session's names."
-    if code is root_code and root.capped and (not _threads() or _get_ident() == owner):
-        root.ud += 1; root.solo = dummy
-        return
-    return on_start(code, offset)
+    try:
+        if code is root_code and root.capped and (not _threads() or _get_ident() == owner):
+            root.ud += 1; root.solo = dummy
+            return
+        return on_start(code, offset)
+    except BaseException as e: return fail(e, 'PY_START', code, offset)
 
 def start_handler(sess):
     """The PY_START callback of `sess`. Once `max_calls` calls are recorded, recorded calls may still run (recursion):
@@ -618,7 +739,8 @@ def start_handler(sess):
     `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
     runs again (`surface`)."""
     root = sess.root
-    return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy)
+    return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy,
+                fail=sess.fail)
 
 def surface(r):
     "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
@@ -645,39 +767,102 @@ def _end(r, f, exc=None, offset=None):
 
 def _on_return(code, offset, value):
     "The PY_RETURN callback: every call of the target pays it, recorded or not."
-    if code is root_code:
-        n = root.ud
-        if n:                      # an unrecorded call after the last recorded one
-            root.ud = n - 1
-            if n == 1: surface(root)
-            return
-        r = root
-    else: r = runs[id(code)]
-    if r.solo_ok and not r.gen:    # the common case, inlined: frames end in LIFO order, the innermost is this one
+    try:
+        if code is root_code:
+            n = root.ud
+            if n:                      # an unrecorded call after the last recorded one
+                root.ud = n - 1
+                if n == 1: surface(root)
+                return
+            r = root
+        else: r = runs[id(code)]
         stack = r.stack
-        st = stack.pop()
-        r.solo = stack[-1] if stack else None
-        if st is r.dummy: return
-        frames_pop(st.frame, None)
-        if r.table.silent: count_unreported(st, r.table.silent.get(offset))   # the lines that ran unreported
-        finish(st)
-    else: end(r, _getframe(1), None, offset)
+        if r.solo_ok and stack and not r.gen:   # the common case, inlined: frames end in LIFO order, the innermost is this one
+            st = stack.pop()
+            r.solo = stack[-1] if stack else None
+            if st is r.dummy: return
+            frames_pop(st.frame, None)
+            if r.table.silent: count_unreported(st, r.table.silent.get(offset))   # the lines that ran unreported
+            finish(st)
+        else: end(r, _getframe(1), None, offset)
+    except BaseException as e: return fail(e, 'PY_RETURN', code, offset)
 
 def _on_unwind(code, offset, exc):
     "The PY_UNWIND callback: a global event, so foreign code unwinds through it too."
-    if code is root_code: r = root
-    elif code.co_filename != root_file: return    # (cheaper than `id()` for foreign code)
-    else: r = runs.get(id(code))
-    if r is not None: end(r, _getframe(1), exc)
+    try:
+        if code is root_code: r = root
+        elif code.co_filename != root_file: return    # (cheaper than `id()` for foreign code)
+        else: r = runs.get(id(code))
+        if r is not None: end(r, _getframe(1), exc)
+    except BaseException as e: return fail(e, 'PY_UNWIND', code, offset)
+
+def _on_yield(code, offset, value):
+    "The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample."
+    try:
+        r = root if code is root_code else runs[id(code)]
+        li = r.yield_at[offset]
+        if li is None: return DISABLE      # no live recorded call wants samples of its line (see `quiet`)
+        st = frames_get(_getframe(1))
+        if st is None: return DISABLE if r.dark else None
+        if st.left[st.cur]: leave(st, st.cur, True)
+        elif not yield_wanted(r, offset, li): return DISABLE
+    except BaseException as e: return fail(e, 'PY_YIELD', code, offset)
 
 def exit_handlers(sess):
-    "The PY_RETURN and PY_UNWIND callbacks of `sess`."
+    "The PY_RETURN, PY_UNWIND and PY_YIELD callbacks of `sess`: a frame returns, unwinds or suspends."
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
-                 frames_pop=sess.frames.pop, finish=sess.finish, raised_unreported=sess.raised_unreported,
-                 count_unreported=sess.count_unreported)
+                 frames_pop=sess.frames.pop, frames_get=sess.frames.get, finish=sess.finish, leave=sess.leave,
+                 raised_unreported=sess.raised_unreported, count_unreported=sess.count_unreported, fail=sess.fail,
+                 yield_wanted=sess.yield_wanted)
     names['end'] = bind(_end, **names)
-    return bind(_on_return, **names), bind(_on_unwind, **names)
+    return bind(_on_return, **names), bind(_on_unwind, **names), bind(_on_yield, **names)
+
+def _on_resume(code, offset):
+    "The PY_RESUME callback, armed on the root code while its entries are dark: a recorded frame resuming relights them."
+    try:
+        if offset in root_send_resumes: return DISABLE   # a frame sends on to its delegate: its end is a 'send' special
+        if root.dark and frames_get(_getframe(1)) is not None: root.relight()
+    except BaseException as e: return fail(e, 'PY_RESUME', code, offset)
+
+def _on_throw(code, offset, exc):
+    "The PY_THROW callback, a global event armed while the root's entries are dark: as `_on_resume`."
+    try:
+        if code is root_code and root.dark and frames_get(_getframe(1)) is not None: root.relight()
+    except BaseException as e: return fail(e, 'PY_THROW', code, offset)
+
+def resume_handlers(sess):
+    "The PY_RESUME and PY_THROW callbacks of `sess` (see `_unrecorded`)."
+    root = sess.root
+    names = dict(root=root, root_code=root.table.code, root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get,
+                 fail=sess.fail)
+    return bind(_on_resume, **names), bind(_on_throw, **names)
+
+# %% ../nbs/01_monitor.ipynb #6c09c68a
+def _line_at(code, offset):
+    "The source line of the instruction at `offset` of `code`, or None."
+    for i, pos in enumerate(code.co_positions()):
+        if 2 * i == offset: return pos[0]
+
+def failure_note(e, event, code, offset, calls, base=None):
+    "What `fail` keeps of an internal error `e`: its text, where in the tracer it came from, and where the program was."
+    try: msg = f'{type(e).__name__}: {e}'
+    except Exception: msg = type(e).__name__
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None: tb = tb.tb_next
+    origin = f"{tb.tb_frame.f_code.co_qualname} ({short_path(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno})" if tb else None
+    at = f"{code.co_qualname} ({short_path(code.co_filename, base)}:{_line_at(code, offset)})"
+    return dict(error=msg, origin=origin, event=event, at=at, calls=calls)
+
+@patch
+def fail(self:Session, e, event, code, offset):
+    "Callback `event` failed with `e` at `offset` of `code`: note it, turn the session off, and let the program go on."
+    try:
+        if self.failure is None: self.failure = failure_note(e, event, code, offset, len(self.calls), self.base)
+    except BaseException: self.failure = self.failure or dict(error=type(e).__name__, origin=None, event=event, at=None, calls=len(self.calls))
+    try: self.disarm(); self.release_frames()
+    except BaseException: pass
+    if not isinstance(e, Exception): raise e   # a KeyboardInterrupt that arrived during the callback is the program's
 
 # %% ../nbs/01_monitor.ipynb #d057784d
 @patch
@@ -716,6 +901,7 @@ class TraceResults(list):
     max_samples = 10
     lines = ()       # the traced function's `Line`s, in source order (keys, kinds, positions)
     func = None      # the traced function
+    incomplete = None  # when the tracer failed inside the run: what failed and where (see `Session.fail`), else None
 
 # %% ../nbs/01_monitor.ipynb #21203c4a
 def _check_limits(max_calls, max_samples, width, keep):
@@ -753,7 +939,7 @@ def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
             res.ret, res.returned = ret, True
         except Exception as e: res.exc = e
     res.extend(sess.results(incl_unhit))
-    res.lines, res.func = sess.index.lines, func
+    res.lines, res.func, res.incomplete = sess.index.lines, func, sess.failure
     return res
 
 # %% ../nbs/01_monitor.ipynb #ed44a912
@@ -776,7 +962,7 @@ class tracing:
         sess.stop()
         if isinstance(exc, Exception): self.res.exc = exc
         self.res.extend(sess.results(self.incl_unhit))
-        self.res.lines, self.res.func = sess.index.lines, self.func
+        self.res.lines, self.res.func, self.res.incomplete = sess.index.lines, self.func, sess.failure
         self.res.keep, self.res.max_samples = self.opts['keep'], self.opts['max_samples']
         return False
 

@@ -1,0 +1,62 @@
+"""Structural checks of speed: how many callbacks a run costs, counted, not timed (timing belongs in bench/). Each
+bound here is what a design choice buys; a change that breaks one has made some workload pay again."""
+import collections, sys
+import pytest
+import tracefunc.monitor as tm
+from tracefunc import tracefunc
+
+M = sys.monitoring
+NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'PY_RESUME', 'PY_THROW')}
+
+@pytest.fixture
+def counted(monkeypatch):
+    "Count the session's callbacks per event, through a wrapper; `_getframe` is shifted by the wrapper's own frame."
+    counts = collections.Counter()
+    real = M.register_callback
+    def register(tool, ev, cb):
+        if cb is None: return real(tool, ev, None)
+        name = NAMES[ev]
+        def counting(*a):
+            counts[name] += 1
+            return cb(*a)
+        return real(tool, ev, counting)
+    getframe = sys._getframe
+    monkeypatch.setattr(tm, '_getframe', lambda n=0: getframe(n + 2))
+    monkeypatch.setattr(M, 'register_callback', register)
+    return counts
+
+class Node:
+    __slots__ = ('value', 'children')
+    def __init__(self, value, children): self.value, self.children = value, children
+
+def tree(depth, fan=4):
+    return Node(depth, [tree(depth - 1, fan) for _ in range(fan)] if depth else [])
+
+def visit(node):
+    total = node.value
+    for child in node.children:
+        total += visit(child)
+    return total
+
+def walk(node):
+    yield node.value
+    for child in node.children:
+        yield from walk(child)
+
+def test_unrecorded_recursive_calls_cost_start_and_return_only(counted):
+    t = tree(6)                    # 5,461 calls, 10 recorded
+    res = tracefunc(visit, t)
+    assert res.ret == visit(t) and len(res) == 10
+    calls = 5461
+    assert counted['PY_START'] == counted['PY_RETURN'] == calls
+    assert counted['INSTRUCTION'] < calls * 0.2, counted
+
+def test_unrecorded_generator_frames_go_dark(counted):
+    t = tree(6)
+    res = tracefunc(lambda: sum(walk(t)), target_func=walk)
+    assert res.ret == sum(walk(t)) and len(res) == 10
+    nodes = 5461
+    assert counted['PY_RETURN'] == nodes
+    # once dark: about one callback per node for the end of each delegate ('send' special), a few more while lit
+    assert counted['INSTRUCTION'] < nodes * 1.3, counted
+    assert counted['PY_YIELD'] < nodes * 0.1 and counted['PY_RESUME'] < nodes * 0.1, counted
