@@ -31,7 +31,7 @@
 The programs are deterministic (no addresses, no timing, threads never share mutable state) and print only ints,
 short strings and exception names and messages.
 """
-import ast, collections, contextlib, dataclasses, dis, importlib.util, io, random, sys, threading, types
+import ast, collections, contextlib, dataclasses, dis, gc, importlib.util, io, random, sys, threading, types
 from tracefunc.monitor import Session, tracing
 from tracefunc.indexer import func_index
 
@@ -366,9 +366,11 @@ def _ind(lines): return ['    ' + l for l in lines]
 WRAPPERS = {   # name -> the lines around a block (the block may raise ZeroDivisionError or KeyError)
     'with': lambda b: ["with Ctx(log, 'w'):", *_ind(b)],
     'swallow': lambda b: ["with Swallow(log, 's'):", *_ind(b)],            # suppresses ZeroDivisionError
-    'finally': lambda b: ['try:', *_ind(b), 'finally:', "    log.append('f')"],
+    'finally': lambda b: ['try:', *_ind(b), 'finally:', "    log.append('f')", "    log.append('g')"],
     'reraise': lambda b: ['try:', *_ind(b), 'except ArithmeticError:', "    log.append('r')", '    raise'],
     'nomatch': lambda b: ['try:', *_ind(b), 'except LookupError as e:', "    log.append('n')"],   # catches KeyError
+    'nomatch2': lambda b: ['try:', *_ind(b), 'except TypeError:', "    log.append('y')", 'except NameError:',
+                           "    log.append('z')"],                                                # catches neither
     'loop': lambda b: ['for i in range(2):', *_ind(b)],
     'in-finally': lambda b: ['try:', "    log.append('t')", '    1 // x', 'finally:', *_ind(b)],   # an exception in flight
     'in-except': lambda b: ['try:', '    1 // x', 'except ZeroDivisionError:', *_ind(b)],
@@ -428,6 +430,8 @@ def observe(m, start=None, stop=None):
     m.reset()
     log, out, unraisable = [], io.StringIO(), []
     hook, sys.unraisablehook = sys.unraisablehook, lambda u: unraisable.append((type(u.exc_value).__name__, str(u.exc_value)))
+    gc.collect(0)
+    gc.disable()   # cyclic garbage of the run dies at the collection below, not when allocations (the tracer's) trigger one
     try:
         with contextlib.redirect_stdout(out):
             if start: start()
@@ -436,10 +440,13 @@ def observe(m, start=None, stop=None):
                 except Exception as e:
                     outcome = ('raised', exc_desc(e, m.__file__))
                     del e
+                gc.collect(0)   # (the young generation: what the run allocated, since collections are off)
                 life, ncalls = sorted(map(repr, m.LIFE)), m._calls.count(m.TRACED.__qualname__)
             finally:
                 if stop: stop()
-    finally: sys.unraisablehook = hook
+    finally:
+        sys.unraisablehook = hook
+        gc.enable()
     return Run(outcome, out.getvalue(), repr(log), unraisable, life, ncalls)
 
 # --- CPython's own LINE events, per call, as an oracle for hit counts -------------------------------------------
@@ -498,9 +505,10 @@ def relined_handlers(code):
 
 class LineOracle:
     """Another `sys.monitoring` tool on the traced function's code objects: counts LINE events per physical line, per
-    call of the function (calls numbered in the order PY_START sees them, as the tracer numbers them), and the
-    exceptions handled where LINE fires again with no statement entered (EXCEPTION_HANDLED at a `relined_handlers`
-    offset: an exception left an inlined comprehension, or was thrown into a `yield from`/`await`).
+    call of the function (calls numbered in the order PY_START sees them, as the tracer numbers them). A LINE that a
+    `relined_handlers` handler fires (an exception left an inlined comprehension, or was thrown into a `yield from` /
+    `await`) is not counted: EXCEPTION_HANDLED at the handler marks the frame, and the frame's next LINE, if it is at the
+    handler's line, is that one (CPython does not always fire it: a generator closed by its finaliser does not).
     A LINE of a nested code object (a closure, a generator expression) belongs to the call whose frame is the first
     of the function's code objects above it; LINEs of generator-expression and lambda code objects are kept apart
     (their lines hold a statement too)."""
@@ -510,18 +518,20 @@ class LineOracle:
         self.codes = {id(c): c for c in codes_of(self.root)}
         self.cleanups = {id(c): relined_handlers(c) for c in self.codes.values()}
         self.lock = threading.Lock()
-        self.calls, self.extra, self.owner, self.stray, self.tool = [], [], {}, collections.Counter(), None
+        self.calls, self.owner, self.stray, self.tool = [], {}, collections.Counter(), None
+        self.relined, self.skipped = {}, 0   # id(frame) -> the line a handler that fires LINE again just started
 
     def call_of(self, f):
-        "The call number frame `f` belongs to (frames are kept, so ids are not reused), or None."
-        hit = self.owner.get(id(f))
-        if hit is not None and hit[0] is f: return hit[1]
+        """The call number frame `f` belongs to, or None. Frames are known by id, and forgotten when they return or
+        unwind (ids are reused once a frame dies): the oracle must not keep the program's frames alive."""
+        k = self.owner.get(id(f))
+        if k is not None: return k
         g = f.f_back
         while g is not None:
-            hit = self.owner.get(id(g))
-            if hit is not None and hit[0] is g:
-                self.owner[id(f)] = (f, hit[1])
-                return hit[1]
+            k = self.owner.get(id(g))
+            if k is not None:
+                self.owner[id(f)] = k
+                return k
             g = g.f_back
         return None
 
@@ -529,44 +539,53 @@ class LineOracle:
         f = sys._getframe(1)
         with self.lock:
             if code is self.root:
-                self.owner[id(f)] = (f, len(self.calls))
-                self.calls.append(collections.Counter()); self.extra.append(collections.Counter())
+                self.owner[id(f)] = len(self.calls)
+                self.calls.append(collections.Counter())
             else: self.call_of(f)
 
     def on_line(self, code, line):
         if code.co_name in self.SKIP_CODES: return
         f = sys._getframe(1)
         with self.lock:
+            if self.relined.pop(id(f), None) == line:   # fired by a `relined_handlers` handler: not an entry
+                self.skipped += 1
+                return
             k = self.call_of(f)
             (self.stray if k is None else self.calls[k])[line] += 1
 
     def on_handled(self, code, offset, exc):
         c = self.cleanups.get(id(code))
         if not c or offset not in c: return
-        with self.lock:
-            k = self.call_of(sys._getframe(1))
-            if k is not None: self.extra[k][c[offset]] += 1
+        with self.lock: self.relined[id(sys._getframe(1))] = c[offset]   # the next LINE of the frame, if at that line
+
+    def on_end(self, code, offset, arg):
+        "PY_RETURN / PY_UNWIND: the frame is done, its id may be reused."
+        if id(code) not in self.codes: return
+        f = sys._getframe(1)
+        with self.lock: self.owner.pop(id(f), None); self.relined.pop(id(f), None)
+
+    EVENTS = ('PY_START', 'LINE', 'EXCEPTION_HANDLED', 'PY_RETURN', 'PY_UNWIND')
 
     def start(self):
         self.tool = t = next(i for i in (2, 1, 0, 5, 4, 3) if M.get_tool(i) is None)
         M.use_tool_id(t, 'transparency-line-oracle')
-        M.register_callback(t, M.events.PY_START, self.on_start)
-        M.register_callback(t, M.events.LINE, self.on_line)
-        M.register_callback(t, M.events.EXCEPTION_HANDLED, self.on_handled)
-        for c in self.codes.values(): M.set_local_events(t, c, M.events.LINE | M.events.PY_START)
-        M.set_events(t, M.events.EXCEPTION_HANDLED)   # (not a local event before 3.15)
+        E = M.events
+        for ev, cb in zip(self.EVENTS, (self.on_start, self.on_line, self.on_handled, self.on_end, self.on_end)):
+            M.register_callback(t, getattr(E, ev), cb)
+        for c in self.codes.values(): M.set_local_events(t, c, E.LINE | E.PY_START | E.PY_RETURN)
+        M.set_events(t, E.EXCEPTION_HANDLED | E.PY_UNWIND)   # (not local events before 3.15)
 
     def stop(self):
         t, self.tool = self.tool, None
         for c in self.codes.values(): M.set_local_events(t, c, 0)
         M.set_events(t, 0)
-        for ev in (M.events.PY_START, M.events.LINE, M.events.EXCEPTION_HANDLED): M.register_callback(t, ev, None)
+        for ev in self.EVENTS: M.register_callback(t, getattr(M.events, ev), None)
         M.free_tool_id(t)
-        self.owner.clear()   # (frames: let them go)
+        self.owner.clear(); self.relined.clear()
 
     def per_call(self):
-        "Per call: LINE events per line, less the LINEs fired by `relined_handlers`."
-        return [c - x for c, x in zip(self.calls, self.extra)] if self.extra else []
+        "Per call: LINE events per line (less those fired by `relined_handlers`)."
+        return self.calls
 
 @cached
 def jump_target_lines(code):

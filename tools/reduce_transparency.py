@@ -26,7 +26,9 @@ def problems(src, kind, check, limits):
     signal.alarm(10)   # (a reduction made a loop endless)
     try: return _problems(src, kind, check, limits)
     except Timeout: return None
-    finally: signal.alarm(0)
+    finally:
+        signal.alarm(0)
+        T.forget()   # (the index cache keeps every module alive: the heap would grow with each candidate)
 
 def _problems(src, kind, check, limits):
     _N[0] += 1
