@@ -16,7 +16,7 @@ By default 7 suites and 9 targets (below). With `--long` (or `TRACEFUNC_LONG=1`)
 import functools, json, os, subprocess, sys, tempfile
 import pytest
 
-LONG = os.environ.get('TRACEFUNC_LONG') == '1' or '--long' in sys.argv
+LONG = os.environ.get('TRACEFUNC_LONG') == '1'   # (pytest --long sets it: tests/conftest.py)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 DEFAULT = [

@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import transparency as T
 from transparency import ALL
 
-LONG = os.environ.get('TRACEFUNC_LONG') == '1' or '--long' in sys.argv
+LONG = os.environ.get('TRACEFUNC_LONG') == '1'   # (pytest --long sets it: tests/conftest.py)
 NPROG, BATCH = (2000, 50) if LONG else (240, 20)
 BATCHES = range(NPROG // BATCH)
 
