@@ -10,27 +10,30 @@ threads, asyncio) run untraced, then traced (`Session`) under the limits of the 
 - `test_sample_invariant`: every name's sample list has exactly `min(hits, max_samples)` entries, and the recorded
   calls are exactly `min(calls, max_calls)`;
 - `test_hits_match_line_events`: per recorded call, the hit count of every statement that a physical line holds
-  alone (simple, one line; see `transparency.comparable_lines`) equals the LINE events CPython fires for that line
-  in that call, seen by another tool on the same code objects (`transparency.LineOracle`), on every Python.
-  Corrections, each precise: two exception handlers fire LINE for their statement's line again though nothing is
-  entered, the clean-up of an inlined comprehension left by an exception (3.12 to 3.15) and `CLEANUP_THROW` (an
-  exception thrown into a generator suspended in `yield from`/`await`, `close()` included): such a LINE is subtracted,
-  call by call, where EXCEPTION_HANDLED says the handler ran (`transparency.relined_handlers`). On 3.12 only, lines
-  with a jump target in their middle are left out (LINE may fire twice for one execution there). Thread programs are compared
-  call by call only when every call is recorded (the tools may number concurrent calls differently), as multisets;
+  alone (simple, one line), and of the one-line headers of `if`/`for`/`while`/`except` (and `with`/`try`, through
+  their body's first statement), equals the LINE events CPython fires for that line in that call, seen by another tool
+  on the same code objects (`transparency.LineOracle`, `transparency.comparable_lines`), on every Python. Corrections,
+  each precise: the one LINE that the clean-up of an inlined comprehension left by an exception fires again, and the
+  one `CLEANUP_THROW` may fire again (an exception thrown into a generator suspended in `yield from`/`await`), are not
+  counted: EXCEPTION_HANDLED marks the frame at such a handler and its next LINE, if at that line, is skipped
+  (`transparency.relined_handlers`). On 3.12 only, lines with a jump target in their middle are left out (LINE may
+  fire twice for one execution there). Thread programs are compared call by call only when every call is recorded
+  (the tools may number concurrent calls differently), as multisets;
 - `test_limits_agree`: every configuration's hits and samples are what the reference run (every call recorded,
   every sample kept) implies for its limits: the first `max_calls` calls, the same hits, and the samples `keep`
   keeps (the first `max_samples`, the last ones, or the first half and the last half);
-- `test_lifetime` (KNOWN TO FAIL until the tracer lets frames go, issue 9's third symptom): an object local to the
-  target (`Probe`) is dead when each call returns (its weak reference is dead, its `__del__` has run), traced as
-  untraced.
+- `test_lifetime`: an object local to the target (`Probe`) is dead when each call returns (its weak reference is dead,
+  its `__del__` has run), traced as untraced (issue 9's third symptom: failed in 450 of 1,440 runs at 44434bf).
+
+Then `test_shapes` (small explicit programs, below) and explicit cases. `tests/TRANSPARENCY-FINDINGS.md` lists what
+fails and why, with minimal reproductions.
 
 Configurations: `max_calls` 1, 3, 10 x `max_samples` 0, 1, 2, 10 x `keep` first, last, ends x quiet lines on and off
 (72). By default each program runs untraced, once in the reference configuration (LINE oracle attached), once with
 every call recorded and quiet lines on (oracle attached), and in 4 of the 72 configurations (rotating with the seed,
-so that 18 programs cover all 72; the oracle attached to two of them): 240 programs. The first configuration of
-each program is run through the public `tracing()` context manager. With `--long` (or `TRACEFUNC_LONG=1`): 2,000
-programs, each in all 72 configurations.
+so that 18 programs cover all 72; the oracle attached to two of them): 240 programs x 6 traced runs. The first
+configuration of each program is run through the public `tracing()` context manager when its quiet lines are on.
+With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs, each in all 72 configurations (plus the two reference runs).
 
 A failure names the program's seed and the configuration; `python tests/transparency.py SEED` is not needed:
 `transparency.program(SEED)[0]` is the program's source.
@@ -115,8 +118,8 @@ def test_limits_agree(batch): check(batch, 'limits')
 
 @pytest.mark.parametrize('batch', BATCHES)
 def test_lifetime(batch):
-    """KNOWN TO FAIL (issue 9, third symptom): the tracer keeps recorded calls' frames (and so their locals) alive after
-    they return. An object local to the target must be dead when the call returns, traced as untraced."""
+    """An object local to the target must be dead when the call returns, traced as untraced (issue 9, third symptom:
+    the tracer kept recorded calls' frames, and so their locals, alive after they returned)."""
     check(batch, 'life')
 
 # Small explicit shapes (`transparency.shapes`): a block that raises (inline or in a call, first/middle/last in the
@@ -194,7 +197,9 @@ def test_deleted_local_dies_at_once(max_samples):
     assert got == want == [True, True, True]
 
 def test_traced_function_not_kept_alive(tmp_path):
-    "Tracing a function must not keep it (nor its module and globals) alive after the session: SPEC 5."
+    """Tracing a function must not keep it (nor its module and globals) alive after the session: SPEC 5. (Fails at
+    967112f: tracefunc.indexer._CACHE holds FuncIndex(func, code) strongly, so its weak reference to the code never
+    dies; TRANSPARENCY-FINDINGS.md F3.)"""
     m = T.load_source('def f(x):\n    y = x + 1\n    return y\n', 'gone', tmp_path, 'plain')
     m.payload = _Obj()
     r = weakref.ref(m.payload)
