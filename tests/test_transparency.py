@@ -33,7 +33,8 @@ Configurations: `max_calls` 1, 3, 10 x `max_samples` 0, 1, 2, 10 x `keep` first,
 every call recorded and quiet lines on (oracle attached), and in 4 of the 72 configurations (rotating with the seed,
 so that 18 programs cover all 72; the oracle attached to two of them): 240 programs x 6 traced runs. The first
 configuration of each program is run through the public `tracing()` context manager when its quiet lines are on.
-With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs, each in all 72 configurations (plus the two reference runs).
+With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs (`TRACEFUNC_PROGRAMS=N` for another number, a multiple of 50),
+each in all 72 configurations (plus the two reference runs): about 40 ms a run, so plan on an hour or more per Python.
 
 A failure names the program's seed and the configuration; `python tests/transparency.py SEED` is not needed:
 `transparency.program(SEED)[0]` is the program's source.
@@ -46,7 +47,7 @@ import transparency as T
 from transparency import ALL
 
 LONG = os.environ.get('TRACEFUNC_LONG') == '1'   # (pytest --long sets it: tests/conftest.py)
-NPROG, BATCH = (2000, 50) if LONG else (240, 20)
+NPROG, BATCH = (int(os.environ.get('TRACEFUNC_PROGRAMS', 2000)), 50) if LONG else (240, 20)
 BATCHES = range(NPROG // BATCH)
 
 CONFIGS = [dict(max_calls=c, max_samples=s, keep=k, quiet=q)
