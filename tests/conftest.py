@@ -35,7 +35,7 @@ def same(d, expected):
 def tools(): return [M.get_tool(i) for i in range(6)]
 
 EVENTS = [e for e in ('PY_START', 'PY_RESUME', 'PY_RETURN', 'PY_YIELD', 'PY_THROW', 'PY_UNWIND', 'CALL', 'LINE',
-                      'INSTRUCTION', 'JUMP', 'BRANCH', 'STOP_ITERATION', 'RAISE', 'RERAISE', 'EXCEPTION_HANDLED',
+                      'INSTRUCTION', 'JUMP', 'BRANCH', 'BRANCH_LEFT', 'BRANCH_RIGHT', 'STOP_ITERATION', 'RAISE', 'RERAISE', 'EXCEPTION_HANDLED',
                       'C_RETURN', 'C_RAISE') if hasattr(M.events, e)]
 
 def monitoring_state():
@@ -67,6 +67,15 @@ NE = ('NameError', '<unavailable>')
 def cls(name, n=1): return [('type', f"<class '{name}'>")] * n
 def fn(qual, n=1): return [('function', f'<function {qual}>')] * n
 def bif(name, n=1): return [('builtin_function_or_method', f'<built-in function {name}>')] * n
+
+def raised(thunk):
+    "The exception that `thunk()` raises on the running Python: messages change between versions (3.14 says 'division by zero'"
+    " where 3.12 and 3.13 say 'integer division or modulo by zero'), so tests compare with this, never with a hard-coded text."
+    try: thunk()
+    except Exception as e: return e
+    raise AssertionError(f'{thunk} raised nothing')
+
+def message(thunk): return str(raised(thunk))
 
 def line_of(func, text):
     "Line number (in its file) of the first source line of `func` containing `text`: stack strings name these."

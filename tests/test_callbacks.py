@@ -6,7 +6,7 @@ import tracefunc.monitor as tm
 from tracefunc import tracefunc
 
 M = sys.monitoring
-NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'PY_RESUME', 'PY_THROW')}
+NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'RERAISE', 'PY_RESUME', 'PY_THROW')}
 
 @pytest.fixture
 def counted(monkeypatch):
@@ -60,3 +60,46 @@ def test_unrecorded_generator_frames_go_dark(counted):
     # once dark: about one callback per node for the end of each delegate ('send' special), a few more while lit
     assert counted['INSTRUCTION'] < nodes * 1.3, counted
     assert counted['PY_YIELD'] < nodes * 0.1 and counted['PY_RESUME'] < nodes * 0.1, counted
+
+def if_in_loop(n):
+    total = 0
+    for i in range(n):
+        if i % 3 == 0:
+            total += i
+        total += 1
+    return total
+
+def loop_in_loop(rows):
+    total = 0
+    for row in rows:
+        for x in row:
+            total += x
+        total -= 1
+    return total
+
+@pytest.mark.parametrize('quiet', [True, False])
+def test_if_without_else_in_a_loop_costs_one_callback_per_iteration_and_taken_branch(counted, quiet):
+    "The statement after the `if` joins both paths: a ride of the `if` that knows, by the line the frame is on, which ran."
+    from tracefunc.monitor import Session
+    n = 3000
+    with Session(if_in_loop, stacks=False, quiet=quiet) as s: got = if_in_loop(n)
+    assert got == sum(i for i in range(n) if i % 3 == 0) + n
+    d = s.results()[0][1]
+    assert {k: h for k, (h, _) in d.items()} == {'total = 0': 1, 'for i in range(n):': n + 1, 'if i % 3 == 0:': n,
+                                                 'total += i': n // 3, 'total += 1': n, 'return total': 1}
+    per = counted['INSTRUCTION'] / n
+    if quiet: assert per < 1 + 1 / 3 + 0.02, counted      # the join, plus the taken branch
+    else: assert per > 3, counted
+
+@pytest.mark.parametrize('quiet', [True, False])
+def test_loop_in_loop_costs_one_callback_per_inner_iteration_and_two_per_row(counted, quiet):
+    from tracefunc.monitor import Session
+    rows = [[1, 2, 3]] * 2000
+    with Session(loop_in_loop, stacks=False, quiet=quiet) as s: got = loop_in_loop(rows)
+    assert got == 10000
+    d = s.results()[0][1]
+    assert {k: h for k, (h, _) in d.items()} == {'total = 0': 1, 'for row in rows:': 2001, 'for x in row:': 8000,
+                                                 'total += x': 6000, 'total -= 1': 2000, 'return total': 1}
+    per = counted['INSTRUCTION'] / len(rows)
+    if quiet: assert per < 3 + 2 + 0.05, counted
+    else: assert per > 8, counted

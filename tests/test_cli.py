@@ -3,6 +3,7 @@ import json, re, subprocess, sys, textwrap
 from pathlib import Path
 
 import pytest
+from conftest import message
 
 root = Path(__file__).resolve().parent.parent
 
@@ -81,10 +82,10 @@ def test_raising_function_reports_the_trace_and_exits_1(prog):
     r = run('prog.py:ratio', 1, 0, cwd=prog)
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    assert lines[-1] == 'Raised ZeroDivisionError: division by zero'
+    assert lines[-1] == f'Raised ZeroDivisionError: {message(lambda: 1 / 0)}'   # prog.py's `a / b`, b = 0
     assert any(l.startswith('1×  q = a / b') for l in lines) and 'return q' not in r.stdout
     d = json.loads(run('prog.py:ratio', 1, 0, '--json', cwd=prog).stdout)
-    assert d['exception'] == {'type': 'ZeroDivisionError', 'message': 'division by zero'}
+    assert d['exception'] == {'type': 'ZeroDivisionError', 'message': message(lambda: 1 / 0)}
 
 def test_json_stdout_is_json_only(prog):
     r = run('prog.py:chatty', 5, '--json', cwd=prog)
@@ -97,7 +98,7 @@ def test_json_stdout_is_json_only(prog):
     (['examples/demo.py:collatz_steps', 'six'], "argument 'six' is not a Python literal"),
     (['examples/demo.py:collatz_steps', '(1,'], "argument '(1,' is not a Python literal"),
     (['examples/demo.py:collatz_steps', '6', '--target', 'nope'], "examples/demo.py has no function 'nope'"),
-    (['examples/demo.py'], "'examples/demo.py' is not path/to/file.py:function"),
+    (['examples/demo.py'], "give -t TARGET, a function to trace while examples/demo.py runs (or examples/demo.py:function ARGS to trace one call)"),
 ])
 def test_mistakes_give_one_line_and_exit_2(args, msg):
     r = run(*args)
@@ -127,3 +128,16 @@ def test_usage():
     assert r.returncode == 2 and 'usage: python -m tracefunc' in r.stderr
     r = run('--help')
     assert r.returncode == 0 and '--json' in r.stdout and '--target' in r.stdout and '--unhit' in r.stdout
+
+def test_target_short_form_and_module_or_path_targets(prog):
+    "-t is --target, which also takes package.module:Qualname and path/to/file.py:Qualname (SPEC 6.1)."
+    for target in ('helper:double', 'helper.py:double', str(prog/'helper.py') + ':double'):
+        r = run('prog.py:walk', 2, '-t', target, cwd=prog)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.splitlines()[1] == 'double (helper.py:1): 2 calls'
+        assert '\n── call 2 of 2: walk (prog.py:11) → step (prog.py:7) → double (' in r.stdout
+        assert re.findall(r'^1×  return 2 \* x  # x = (\d)$', r.stdout, re.M) == ['0', '1']
+    r = run('prog.py:walk', 2, '-t', 'json:nope', cwd=prog)
+    assert r.returncode == 2 and r.stderr == "python -m tracefunc: error: json has no function 'nope'\n"
+    r = run('prog.py:walk', 2, '-t', 'colorsys:rgb_to_hsv', cwd=prog)
+    assert r.returncode == 2 and r.stderr.startswith("python -m tracefunc: error: target 'colorsys:rgb_to_hsv': colorsys is not imported by ")

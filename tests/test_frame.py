@@ -30,3 +30,14 @@ def test_readme_quotes_ci_commands():
     assert cmds == {'INSTALL_CMD': 'pip install -e ".[dev]" && python -m tracefunc examples/demo.py:collatz_steps 6', 'TEST_CMD': 'bash tools/check'}
     readme = (root/'README.md').read_text(encoding='utf-8')
     for cmd in cmds.values(): assert f'```sh\n{cmd}\n```' in readme, f'README.md does not show {cmd!r} as its own command block'
+
+def test_supported_pythons_agree():
+    "pyproject's classifiers, the GitHub workflow's matrix and `.ci/run` name the same Python versions: 3.12 to 3.15"
+    classifiers = [c.rsplit(' :: ', 1)[1] for c in pyproject['project']['classifiers']
+                   if re.fullmatch(r'Programming Language :: Python :: 3\.\d+', c)]
+    workflow = (root/'.github'/'workflows'/'test.yaml').read_text(encoding='utf-8')
+    matrix = re.findall(r'"(3\.\d+)"', re.search(r'^\s*python-version: \[(.*)\]$', workflow, re.MULTILINE)[1])
+    ci = (root/'.ci'/'run').read_text(encoding='utf-8')
+    ci_versions = re.findall(r'"(3\.\d+) [^"]+"', re.search(r'^versions=\((.*)\)$', ci, re.MULTILINE)[1])
+    assert classifiers == matrix == ci_versions == ['3.12', '3.13', '3.14', '3.15']
+    assert pyproject['project']['requires-python'] == '>=3.12'

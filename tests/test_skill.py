@@ -17,8 +17,10 @@ def test_skill_docstring_says_when_and_how_to_read():
     doc = ast.get_docstring(ast.parse(src))
     first = doc.split('\n\n')[0]                  # what pyskills lists without importing
     assert 'Read this before debugging' in first
-    for part in ('## When to reach for the tracer', '## Three ways to run it', '## Reading a report', '## Debugging with it',
-                 '9×  while n != 1:', 'Returned 8', 'python -m tracefunc', '%tracefunc', '.diff(', 'to_dict()'):
+    for part in ('## When to reach for the tracer', '## Ways to run it', '## Reading a report', '## Debugging with it', '## A failing test',
+                 '9×  while n != 1:', 'Returned 8', 'python -m tracefunc', '%tracefunc', '.diff(', 'to_dict()',
+                 'pytest --tracefunc module:function', '-------------------------- tracefunc pricing:discount --------------------------',
+                 'python -m tracefunc -t TARGET [-t TARGET ...] script.py ARGS...'):
         assert part in doc, part
     skill = importlib.import_module('tracefunc.skill')
     assert set(skill.__all__) == {'tracefunc', 'tracing', 'TraceResults', 'trace_diff', 'to_json'}
@@ -26,5 +28,6 @@ def test_skill_docstring_says_when_and_how_to_read():
 
 def test_llms_txt_lists_the_documented_modules():
     txt = (root/'nbs'/'llms.txt').read_text(encoding='utf-8')
-    for mod in ('cli', 'format', 'jupyter', 'skill'):
-        assert f'- [tracefunc.{mod}](https://example.github.io/tracefunc/{mod}.html.md): ' in txt
+    for mod, page in (('cli', 'cli'), ('format', 'format'), ('jupyter', 'jupyter'), ('pytest_plugin', 'pytest'), ('skill', 'skill'), ('targets', 'targets')):
+        assert f'- [tracefunc.{mod}](https://example.github.io/tracefunc/{page}.html.md): ' in txt
+    assert 'pytest --tracefunc module:function' in txt and 'a failing test whose cause is inside that function' in txt

@@ -298,6 +298,8 @@ class CodeTable:
     yields: dict = field(default_factory=dict)   # offset of a statement's own yield (`PY_YIELD` there) -> its line idx
     sends: frozenset = frozenset()               # offsets of SEND, where a frame waits on a `yield from` or `await`
     send_resumes: frozenset = frozenset()        # offsets where such a frame resumes (`PY_RESUME` there) to send again
+    skips: dict = field(default_factory=dict)    # ride or silent offset -> {line: i}: on that line, only chain[i:] ran (see `_join`)
+    lines_at: dict = field(default_factory=dict) # offset -> the statement line idx its instruction belongs to
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -399,6 +401,25 @@ def _region(e, ins, stmts, nxt):
             else: exits.add(t)
     return (seen, exits) if exits or ends else None
 
+def _enters_loop_line(sp):
+    "Is special `sp` a plain entry into a loop's line other than by its head (a `for` statement's first instruction)?"
+    return sp is not None and sp[0] == 'enter' and not sp[2] and not sp[3]
+
+def _join(t, prev, stmts, regions):
+    """`(region, lines)` when entry `t` can be a ride of one region although other lines come before it too (the end of
+    an `if` body before the statement after the `if`): each of those lines leads nowhere but to `t`, so they stay
+    reported, and arriving from one of them (the frame is on it) nothing ran unreported. Else None."""
+    for e, (seen, ex) in regions.items():
+        if t not in ex or not any(p in seen for p in prev[t]): continue
+        others = {stmts[p] for p in prev[t] if p not in seen}
+        if None in others or stmts[e] in others: continue
+        ok = True
+        for l in others:   # every region of that line (and every entry of it is one) leads to `t` alone
+            mine = [ex2 for e2, (_, ex2) in regions.items() if stmts[e2] is l]
+            ok = ok and bool(mine) and all(ex2 == {t} for ex2 in mine) and all(p in set().union(*(s2 for e2, (s2, _) in regions.items() if stmts[e2] is l)) for p in prev[t] if stmts[p] is l)
+        if ok: return e, tuple(sorted(l.idx for l in others))
+    return None
+
 def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
     (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
@@ -411,22 +432,27 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     for o, v in starts.items():
         e = by_off[o]
         if e not in caught and (r := _region(e, ins, stmts, nxt)) is not None: regions[e] = r
-    fed = {}        # ride candidate -> the one region all its predecessors are in
+    fed, joins = {}, {}   # ride candidate -> the one region its predecessors are in (but for those of `joins`)
     for t in {t for _, ex in regions.values() for t in ex}:
-        if t in caught or starts.get(ins[t].offset, -1) < 0 or not prev[t]: continue
+        o = ins[t].offset
+        if t in caught or not prev[t] or (starts.get(o, -1) < 0 and not _enters_loop_line(specials.get(o))): continue
         by = [e for e, (seen, ex) in regions.items() if t in ex and all(p in seen for p in prev[t])]
         if len(by) == 1: fed[t] = by[0]
-    chain, pending = {}, dict(fed)
+        elif not by and (j := _join(t, prev, stmts, regions)) is not None: fed[t], joins[t] = j
+    chain, skip, pending = {}, {}, dict(fed)
     while pending:   # from entries that stay reported, along chains of silent lines (a cycle keeps one entry reported)
         done = [t for t, e in pending.items() if e not in pending]
         if not done: done = [min(pending)]; del pending[done[0]]; continue
         for t in done:
             e = pending.pop(t)
             chain[t] = chain.get(e, ()) + (stmts[e].idx,)
+            # (a join: on one of its other lines, only what comes after this ride in a chain through it ran unreported)
+            skip[t] = skip.get(e, {}) | dict.fromkeys(joins.get(t, ()), len(chain[t]))
     first = next((j for j, s in enumerate(stmts) if s is not None), len(ins))
-    rides, silent, quiet = {}, {}, {}
+    rides, silent, quiet, skips = {}, {}, {}, {}
     for t, c in chain.items():
-        starts[ins[t].offset], rides[ins[t].offset] = ~(RIDE + stmts[t].idx), c
+        rides[ins[t].offset] = c
+        if ins[t].offset in starts: starts[ins[t].offset] = ~(RIDE + stmts[t].idx)   # (else a special counts the chain)
     for e, (seen, ex) in sorted(regions.items()):
         if not all(fed.get(t) == e and t in chain for t in ex): continue
         # another entry of the line inside its code would count the line but not the unreported lines before it
@@ -440,8 +466,10 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
             if any(o in silent for o in offs): continue   # cache entries included: a traceback may point there
             into = chain.get(e, ()) + (s.idx,)
             for o in offs: silent[o] = into
+            if skip.get(e): skips.update(dict.fromkeys(offs, skip[e]))
             quiet[ins[e].offset] = tuple(sorted(feeders))
-    return rides, silent, quiet
+    skips.update({ins[t].offset: skip[t] for t in chain if skip[t]})
+    return rides, silent, quiet, skips
 
 def _mark_catches(ins, table, handlers, silent, starts, specials, by_off):
     """Where an exception raised by a line running unreported first lands in the frame, count that line: a handler's
@@ -491,7 +519,9 @@ def code_table(code, node, lines, parent=None):
     for k, i in enumerate(ins):
         s = stmts[k]
         if s is None and k and ins[k-1].opname == 'CLEANUP_THROW': s = stmts[k-1]   # an await's throw path jumps back
-        if s is not None and (k == 0 or stmts[k-1] is not s or not isinstance(where[k-1], Line)): entries.add(k)
+        # a line starts where the instruction before belongs elsewhere and runs into it (else only jumps reach it)
+        if s is not None and (k == 0 or (stmts[k-1] is not s or not isinstance(where[k-1], Line))
+                              and ins[k-1].opcode not in _NO_FALLTHROUGH): entries.add(k)
         if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off:
             t = by_off[i.argval]
             if stmts[t] is not None and stmts[t] is not s: entries.add(t)
@@ -528,7 +558,7 @@ def code_table(code, node, lines, parent=None):
         # no line has code (`pass`, `...`): they ride on the implicit return
         k = next(k for k, i in enumerate(ins) if i.opname == 'RESUME') + 1
         specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
-    rides, silent, quiet = _silent_chains(ins, stmts, by_off, caught, starts, specials)
+    rides, silent, quiet, skips = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
     # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
     sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
@@ -543,7 +573,8 @@ def code_table(code, node, lines, parent=None):
     # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
     yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
               if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes)
+    lines_at = {i.offset: stmts[k].idx for k, i in enumerate(ins) if stmts[k] is not None}
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

@@ -1,4 +1,4 @@
-"""Run a Python function and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value or a crash in Python code you can call, or to read a trace's report.
+"""Run a Python function, or a program or test run that calls it, and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value, a crash or a failing test in Python code, or to read a trace's report.
 
 This page is the usage guide that ships with the package for tools and language models: `tracefunc.skill` is
 registered as a [pyskill](https://pypi.org/project/pyskills/) (entry point group `pyskills`), and its docstring is
@@ -12,10 +12,16 @@ times, why a branch fired or did not, where a value went wrong, what the state w
 unfamiliar code behaves on a real input. One call replaces a round of print statements or a debugger session:
 every statement of the function with its hit count and samples of the values its names held after it ran.
 
+When the function gets its input from a program or a test rather than from you, trace it where it runs: a
+failing test whose cause is inside a function is `pytest --tracefunc module:function` (the failing test's report
+then ends with that function's trace), and a program that goes wrong is
+`python -m tracefunc -t module:function script.py ARGS`. No code needs editing, and nothing has to be retyped as
+arguments.
+
 It is not a profiler (the traced function runs a few times slower; code outside it runs at full speed) and it
 needs Python source: C functions and code made by `exec` without a file cannot be traced. Python 3.12+.
 
-## Three ways to run it
+## Ways to run it
 
 - Python: `res = tracefunc(f, *args, **kwargs)` runs `f` once; `print(res)` shows the report. `target_func=g`
   records the calls of `g` made during the run instead (each with its stack), `incl_unhit=True` also lists the
@@ -25,9 +31,19 @@ needs Python source: C functions and code made by `exec` without a file cannot b
 - Jupyter: `%load_ext tracefunc`, then `%tracefunc f(args)`, `%%tracefunc` (the cell itself) or
   `%%tracefunc g` (the calls of `g` the cell makes); options `-n N`, `--samples N`, `--unhit`. The trace is
   displayed as a table and kept in `_trace`.
-- Shell: `python -m tracefunc path/to/file.py:func ARGS... [--target NAME] [--unhit] [--json]`, each argument a
-  Python literal (`6`, `"'text'"`, `"[1, 2]"`) or `name=literal`. Exit status 0 if it returned, 1 if it raised,
+- Shell, one call: `python -m tracefunc path/to/file.py:func ARGS... [-t NAME] [--unhit] [--json]`, each argument
+  a Python literal (`6`, `"'text'"`, `"[1, 2]"`) or `name=literal`. Exit status 0 if it returned, 1 if it raised,
   2 for a mistake in the command line.
+- Shell, a program: `python -m tracefunc -t TARGET [-t TARGET ...] script.py ARGS...` (or `... -m module ARGS...`)
+  runs the program exactly as `python script.py ARGS...` would (same output, same exit status) and, when it ends,
+  writes each TARGET's report to stderr (`-o FILE` for a file, `--json` for a list of `to_dict()` objects).
+  TARGET is `package.module:Qualname` (`json.encoder:JSONEncoder.encode`), `path/to/file.py:Qualname`, or a bare
+  `Qualname` of the script; it is armed as soon as its code exists, so functions of modules imported later, and
+  calls made while a module is imported, are traced too. Options `-n/--calls N`, `--samples N`,
+  `--keep first|last|ends`, `--width N`, `--unhit`. Child processes are not traced.
+- pytest: `pytest --tracefunc TARGET [--tracefunc TARGET ...]` (TARGET as above, with its module or file) traces
+  each target during each test (setup, call and teardown). `--tracefunc-calls N` and `--tracefunc-samples N` set
+  the limits per test; `--tracefunc-json DIR` writes each traced test's traces to `DIR/<test id>.json`.
 
 ## Reading a report
 
@@ -78,6 +94,43 @@ Returned 8
 Values are `repr`s cut to 50 characters, taken after each of the first 10 hits of a line: enough to see a pattern,
 not a copy of the objects. Tracing changes nothing in the traced code, and the same run traced twice gives the
 same trace.
+
+## A failing test
+
+When a test fails and the cause is inside a function it calls, rerun that test with the function as target, e.g.
+`pytest examples/shop_checks.py --tracefunc pricing:discount`. A test that called the target gets a section named
+`tracefunc TARGET`; pytest prints it under the failing test's traceback, like captured output (add `-rA` to see the
+sections of passing tests too):
+
+```
+    def test_half_price():
+>       assert checkout([80, 40], 'HALF') == 60.0
+E       AssertionError: assert 54.0 == 60.0
+E        +  where 54.0 = checkout([80, 40], 'HALF')
+
+examples/shop_checks.py:11: AssertionError
+-------------------------- tracefunc pricing:discount --------------------------
+discount (examples/pricing.py:3): 1 call
+
+── call 1 of 1: test_half_price (examples/shop_checks.py:11) → checkout (examples/shop.py:12) → discount (examples/pricing.py:3)
+1×  rate = {'SAVE10': 0.10, 'HALF': 0.50}.get(code, 0)  # rate = 0.5; code = 'HALF'
+1×  if total > 100:                                   # total = 120
+1×      rate += 0.05                                  # rate = 0.55
+1×  return round(total * (1 - rate), 2)               # total = 120; rate = 0.55
+================================== tracefunc ===================================
+pricing:discount: called in 2 of 2 tests
+```
+
+- The section is the report described above, one per target the test called; a test that never called the
+  target has no section.
+- Each `── call` line is the call's stack, starting at the test function (or the fixture that made the call):
+  here the test called `checkout`, which called `discount`. Calls made during the test's setup and teardown are
+  in the same section.
+- Read it as any report: `rate += 0.05` ran once and took `rate` from `0.5` to `0.55`, so the half price also got
+  the large-order bonus: the bug is that line, not the test.
+- The `tracefunc` summary at the end says how many tests called each target, and names a target that no test
+  called or that could not be found (a typo in the name, a module never imported); it never fails the run.
+- For a tool: `--tracefunc-json DIR` writes the same traces as JSON, one file per test that called a target.
 
 Docs: https://example.github.io/tracefunc/skill.html.md"""
 

@@ -1,0 +1,151 @@
+"tracefunc.targets in one process: finding a target however it is defined, arming it on import, and what arming must not do."
+import importlib, importlib.abc, importlib.util, sys, textwrap, types
+
+import pytest
+from tracefunc.targets import TargetSet, ImportWatch, parse_target, find_in, find_code, loaded_module
+
+@pytest.fixture
+def mods(tmp_path, monkeypatch):
+    "A directory on sys.path for modules made by the test; they are forgotten afterwards."
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = set(sys.modules)
+    def make(name, src):
+        p = tmp_path/(name.replace('.', '/') + '.py')
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(src).lstrip('\n'))
+        return p
+    yield make
+    for m in set(sys.modules) - before: del sys.modules[m]
+    importlib.invalidate_caches()
+
+def hits(res, key):
+    "Hit counts of line `key` in each recorded call."
+    return [d[key][0] for _, d in res]
+
+SHAPES = '''
+import functools
+from typing import overload
+
+def deco(f):
+    @functools.wraps(f)
+    def wrapper(*a): return f(*a)
+    return wrapper
+
+class Shape:
+    def __init__(self, w): self.w = w
+    @property
+    def area(self):
+        return self.w * self.w
+    @staticmethod
+    def unit():
+        return 1
+    @classmethod
+    def square(cls, w):
+        return cls(w)
+
+@deco
+def twice(x):
+    return 2 * x
+
+@overload
+def pick(x: int) -> int: ...
+@overload
+def pick(x: str) -> str: ...
+def pick(x):
+    return x
+
+def outer(n):
+    def inner(m):
+        return m + n
+    return inner(1)
+'''
+
+@pytest.mark.parametrize('qual,key,call', [
+    ('Shape.area', 'return self.w * self.w', lambda m: m.Shape(3).area),
+    ('Shape.unit', 'return 1', lambda m: m.Shape.unit()),
+    ('Shape.square', 'return cls(w)', lambda m: m.Shape.square(2)),
+    ('twice', 'return 2 * x', lambda m: m.twice(4)),
+    ('pick', 'return x', lambda m: m.pick(5)),
+    ('outer.inner', 'return m + n', lambda m: m.outer(2)),
+])
+def test_targets_however_defined_imported_before_or_after(mods, qual, key, call):
+    mods('shapes', SHAPES)
+    t = parse_target(f'shapes:{qual}')
+    ts = TargetSet([t]).start()     # not imported yet: armed by the import hook
+    m = importlib.import_module('shapes')
+    call(m); call(m)
+    assert hits(ts.stop()[t], key) == [1, 1]
+    t2 = parse_target(f'shapes:{qual}')
+    ts = TargetSet([t2]).start()    # imported already: found in the module
+    call(m)
+    assert hits(ts.stop()[t2], key) == [1]
+
+def test_code_objects_are_found_by_qualname_last_def_wins():
+    code = compile(SHAPES.lstrip('\n'), 'shapes.py', 'exec')
+    assert find_code(code, 'pick').co_firstlineno == 29 and find_code(code, 'outer.<locals>.inner').co_qualname == 'outer.<locals>.inner'
+    assert find_code(code, 'Shape') is None and find_code(code, 'deco.wrapper').co_qualname == 'deco.<locals>.wrapper'
+
+def test_lookup_runs_no_module_getattr(mods):
+    mods('lazy', '''
+        LOOKED = []
+        def __getattr__(name):
+            LOOKED.append(name)
+            raise AttributeError(name)
+        ''')
+    import lazy
+    assert find_in(lazy, 'anything.at.all') is None and lazy.LOOKED == []
+
+def test_path_targets_match_whatever_name_the_module_is_imported_under(mods, tmp_path):
+    p = mods('pkg.sub.util', 'def f(x):\n    return x\n')
+    mods('pkg.__init__', '')
+    mods('pkg.sub.__init__', '')
+    t = parse_target(f'{p}:f')
+    ts = TargetSet([t]).start()
+    importlib.import_module('pkg.sub.util').f(1)
+    assert hits(ts.stop()[t], 'return x') == [1]
+    assert loaded_module(t) is sys.modules['pkg.sub.util']
+
+def test_arming_imports_nothing(mods):
+    mods('never', 'def f(): pass\n')
+    t = parse_target('never:f')
+    ts = TargetSet([t]).start()
+    import json; json.dumps(1)   # other imports pass through the watch
+    assert ts.stop() == {} and 'never' not in sys.modules
+    assert ts.outcome(t, {}) == 'never found: module never was never imported'
+
+def test_a_module_without_the_function(mods):
+    mods('plain', 'def g(): pass\n')
+    t = parse_target('plain:f')
+    ts = TargetSet([t]).start()
+    import plain
+    assert ts.stop() == {} and t.problem == "not found: plain has no function 'f'"
+
+class RunsItsOwnCode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    "A finder and loader that execs its module's code itself, as pytest's assertion rewriter does."
+    def __init__(self, name, path): self.name, self.path = name, str(path)
+    def find_spec(self, name, path=None, target=None):
+        return importlib.util.spec_from_loader(name, self) if name == self.name else None
+    def create_module(self, spec): return None
+    def exec_module(self, module):
+        with open(self.path) as f: exec(compile(f.read(), self.path, 'exec'), module.__dict__)
+
+def test_a_loader_that_runs_its_own_code_gets_its_targets_after_the_body(mods, tmp_path):
+    p = mods('rewritten', 'def f(x):\n    return x + 1\nAT_IMPORT = f(0)\n')
+    finder = RunsItsOwnCode('rewritten', p)
+    sys.meta_path.insert(0, finder)
+    try:
+        t = parse_target('rewritten:f')
+        ts = TargetSet([t]).start()
+        importlib.import_module('rewritten').f(1)
+        res = ts.stop()[t]
+    finally: sys.meta_path.remove(finder)
+    assert [d['return x + 1'][1]['x'] for _, d in res] == [[('int', '1')]]   # the call made by the body came before the lookup
+
+def test_watch_leaves_the_meta_path_and_the_loader_as_they_were(mods):
+    mods('plain2', 'def f(): pass\n')
+    before = list(sys.meta_path)
+    ts = TargetSet([parse_target('plain2:f')]).start()
+    assert isinstance(sys.meta_path[0], ImportWatch)
+    import plain2
+    ts.stop()
+    assert sys.meta_path == before and 'get_code' not in vars(plain2.__loader__)
