@@ -30,7 +30,8 @@ fails and why, with minimal reproductions.
 
 Configurations: `max_calls` 1, 3, 10 x `max_samples` 0, 1, 2, 10 x `keep` first, last, ends x quiet lines on and off
 (72). By default each program runs untraced, once in the reference configuration (LINE oracle attached), once with
-every call recorded and quiet lines on (oracle attached), and in 4 of the 72 configurations (rotating with the seed,
+every call recorded, quiet lines on and no samples (`max_samples=0`: the darkest quiet lines; oracle attached), and in
+4 of the 72 configurations (rotating with the seed,
 so that 18 programs cover all 72; the oracle attached to two of them): 240 programs x 6 traced runs. The first
 configuration of each program is run through the public `tracing()` context manager when its quiet lines are on.
 With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs (`TRACEFUNC_PROGRAMS=N` for another number, a multiple of 50),
@@ -53,7 +54,8 @@ BATCHES = range(NPROG // BATCH)
 CONFIGS = [dict(max_calls=c, max_samples=s, keep=k, quiet=q)
            for c in (1, 3, 10) for s in (0, 1, 2, 10) for k in KEEPS for q in (True, False)]
 REF = dict(max_calls=ALL, max_samples=ALL, keep='first', quiet=False)
-EVERY_CALL = dict(max_calls=ALL, max_samples=2, keep='ends', quiet=True)
+EVERY_CALL = dict(max_calls=ALL, max_samples=0, keep='first', quiet=True)   # quiet lines at their darkest: no sample wanted
+EVERY_CALL_ENDS = dict(max_calls=ALL, max_samples=2, keep='ends', quiet=True)
 _ORDER = list(range(len(CONFIGS)))
 random.Random(9).shuffle(_ORDER)   # consecutive programs get varied configurations; 18 programs cover all 72
 
@@ -123,14 +125,18 @@ def test_lifetime(batch):
     the tracer kept recorded calls' frames, and so their locals, alive after they returned)."""
     check(batch, 'life')
 
-# Small explicit shapes (`transparency.shapes`): a block that raises (inline or in a call, first/middle/last in the
-# block) inside one or two of with / suppressing with / try-finally (two statements in the finally) / try-except
+# Small explicit shapes (`transparency.shapes`): a block that raises (inline, in a call, or in an inlined comprehension;
+# first/middle/last in the block) inside one or two of with / suppressing with / try-finally (two statements in the finally) / try-except
 # re-raising / try-except matching only the call's KeyError / two excepts matching neither / for / the finally or except
 # block of an exception in flight, in a function, a generator and a coroutine. Each runs
-# once untraced and traced (every call recorded, quiet lines off; with --long also on); behaviour, sample invariant
-# and hits against LINE (headers included) are checked. A failure names the shape: it is its own minimal reproduction.
-# By default 405 shapes: every single construct, every position, both raisers; pairs raising by a call in the middle.
-# With --long, 1,620: pairs in every position, with both raisers.
+# once untraced and twice traced, every call recorded: quiet lines off (every sample kept), and quiet lines on with
+# max_samples 0 (quiet lines at their darkest); with --long also quiet, max_samples 2, keep 'ends'. Behaviour, sample
+# invariant and hits against LINE (headers included) are checked. A failure names the shape: it is its own minimal
+# reproduction.
+# By default 486 shapes: every single construct, every position, every raiser; pairs raising by a call in the middle.
+# With --long, 2,430: pairs in every position, with every raiser.
+
+def _name(limits): return 'quiet off' if not limits['quiet'] else f"quiet, max_samples {limits['max_samples']}, keep {limits['keep']}"
 
 @functools.lru_cache(maxsize=None)
 def shape_problems(frame):
@@ -139,10 +145,10 @@ def shape_problems(frame):
         src = T.shape_program(f, wrappers, position, raiser)
         m = T.load_source(src, f'shape_{frame}_{n}', _DIR, 'shape')
         plain = T.observe(m)
-        for limits in ((REF, EVERY_CALL) if LONG else (REF,)):
+        for limits in ((REF, EVERY_CALL, EVERY_CALL_ENDS) if LONG else (REF, EVERY_CALL)):
             t = T.traced_run(m, 'every call', limits, with_oracle=True)
             p = T.behaviour_problems(plain, t) + T.invariant_problems(t) + T.line_problems(m, t)
-            if p: out.append((f'{frame}: {" > ".join(wrappers)}, {position}, {raiser}, quiet {limits["quiet"]}', p, src))
+            if p: out.append((f'{frame}: {" > ".join(wrappers)}, {position}, {raiser}, {_name(limits)}', p, src))
     T.forget()
     return out
 
@@ -151,7 +157,7 @@ def test_shapes(frame):
     failures = shape_problems(frame)
     if failures:
         body = lambda src: '\n'.join(src[src.index('def target'):src.index('def main')].split('\n')[1:-2])
-        pytest.fail(f'{len(failures)} of {(2 if LONG else 1) * sum(s[0] == frame for s in T.shapes(LONG))} shape runs failed:\n' +
+        pytest.fail(f'{len(failures)} of {(3 if LONG else 2) * sum(s[0] == frame for s in T.shapes(LONG))} shape runs failed:\n' +
                     '\n'.join(f'{h}: {"; ".join(p)[:200]}' for h, p, _ in failures[:60]) +
                     '\n\nfirst in detail:\n' + '\n\n'.join(f'{h}\n{body(src)}\n' + '\n'.join(p) for h, p, src in failures[:3]),
                     pytrace=False)

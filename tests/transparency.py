@@ -131,7 +131,6 @@ class Flags:
     loop: bool = False       # inside a loop of the target (break/continue allowed)
     fin: bool = False        # inside a `finally` (no return/break/continue/yield: they change its meaning)
     exc: str = ''            # the name of the caught exception inside an `except ... as` handler ('' elsewhere)
-    handler: bool = False    # inside an except handler (a bare `raise` is allowed)
     def sub(self, **kw): return dataclasses.replace(self, depth=self.depth + 1, **kw)
 
 class Gen:
@@ -221,7 +220,7 @@ def try_stmt(g, ind, f):
     for h in handlers:
         e = f'e{f.depth}'
         g.emit(ind, h.format(e=e))
-        hf = f.sub(handler=True, exc=e if '{e}' in h else '')
+        hf = f.sub(exc=e if '{e}' in h else '')
         c = r.random()
         if c < 0.25: g.emit(ind + 1, 't += 100')
         elif c < 0.4:
@@ -375,7 +374,8 @@ WRAPPERS = {   # name -> the lines around a block (the block may raise ZeroDivis
     'in-finally': lambda b: ['try:', "    log.append('t')", '    1 // x', 'finally:', *_ind(b)],   # an exception in flight
     'in-except': lambda b: ['try:', '    1 // x', 'except ZeroDivisionError:', *_ind(b)],
 }
-RAISERS = {'inline': 'c = 1 // x', 'call': 'c = h(x)'}   # ZeroDivisionError; KeyError (from another frame)
+RAISERS = {'inline': 'c = 1 // x', 'call': 'c = h(x)',   # ZeroDivisionError; KeyError (from another frame)
+           'comp': 'c = [1 // x for j in range(2)]'}   # ZeroDivisionError leaving an inlined comprehension
 POSITIONS = {'first': lambda r: [r, 'a = 1'], 'middle': lambda r: ['a = 1', r, 'b = 2'], 'last': lambda r: ['a = 1', r]}
 FRAMES = ('def', 'gen', 'async')
 
