@@ -333,3 +333,40 @@ def test_target_raising_on_threads_past_the_cap():
     assert sorted(out) == [1, 2, 3, 4, 5]
     assert len(res) == 3 and res.incomplete is None
     check_invariant(res)
+
+# ---- found by the transparency family
+
+def with_in_finally(x):
+    try:
+        c = 1 // x
+    finally:
+        with Ctx():
+            d = 1
+
+@pytest.mark.parametrize('x', [0, 1])
+def test_with_in_a_finally_counts_its_header_on_both_paths(x):
+    "The exceptional path's copy of a finally holds a copy of the with header, after the with's body in the bytecode."
+    res = trace(with_in_finally, x)
+    assert {k: h for k, (h, _) in res[0][1].items()} == {'try:': 1, 'c = 1 // x': 1, 'with Ctx():': 1, 'd = 1': 1}
+
+def test_traced_function_and_its_globals_are_not_kept_alive(tmp_path):
+    import importlib.util
+    (tmp_path/'leakmod.py').write_text("def f(x):\n    return x + 1\n")
+    spec = importlib.util.spec_from_file_location('leakmod', tmp_path/'leakmod.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    class Big: pass
+    mod.payload = Big()
+    probe, fref = weakref.ref(mod.payload), weakref.ref(mod.f)
+    assert tracefunc(mod.f, 1).ret == 2
+    del mod, spec
+    gc.collect()
+    assert probe() is None and fref() is None
+
+def test_lru_cache_wrappers_resolve_to_the_function():
+    import functools
+    @functools.lru_cache
+    def cached(x):
+        y = x * 2
+        return y
+    res = trace(cached, 4)
+    assert res.ret == 8 and list(res[0][1]) == ['y = x * 2', 'return y']

@@ -41,15 +41,9 @@ F = lambda name: ['function', f'<function {name}>']
 INNER = lambda x: ['', {'y = x + 1': [1, {'y': [v(x + 1)], 'x': [v(x)]}], 'return y': [1, {'y': [v(x + 1)]}]}]
 
 # On 3.15 PY_UNWIND can be set locally (set_local_events accepts it; 3.12-3.14 refuse it), and CPython then counts
-# it among the events that decide whether a code object needs per-tool bookkeeping. Two sessions each set it
-# globally, so when the inner one does, every code object already armed for INSTRUCTION (the outer target and the
-# inner one) turns multi-tool and its INSTRUCTION events stop reaching either tool (PY_START/PY_RETURN still come):
-# hits are still counted at the return, samples are lost.
-XFAIL_315 = pytest.mark.xfail(sys.version_info >= (3, 15), strict=True, reason=
-    'a second session setting global PY_UNWIND (a local-capable event on 3.15) silences the INSTRUCTION events of '
-    'code objects armed before: nbs/01_monitor should arm PY_UNWIND locally on 3.15')
-
-@XFAIL_315
+# it among the events that decide whether a code object needs per-tool bookkeeping: had each session set it globally,
+# the inner one would turn every code object already armed for INSTRUCTION multi-tool (see below). tracefunc arms the
+# exception events locally on 3.15 (and primes the code objects it arms).
 def test_inner_session_on_another_target(run):
     out = run('''
         def outer(n):
@@ -67,7 +61,6 @@ def test_inner_session_on_another_target(run):
                                'return b': (1, {'b': [v(7)]})}]],
                      [[INNER(6)]]])
 
-@XFAIL_315
 def test_inner_sessions_raising_and_a_tracing_block(run):
     out = run('''
         def outer(n):
@@ -97,9 +90,7 @@ def test_inner_sessions_raising_and_a_tracing_block(run):
 # turns multi-tool when a second tool arms INSTRUCTION on it too, and from then on the first tool gets none of its
 # INSTRUCTION events (nor does anyone once the second tool has left) until it sets its local events again or
 # restart_events() runs. Priming each target code object for two tools before arming it (set INSTRUCTION for a second,
-# temporary tool id first, then clear it) keeps the first tool's events on 3.12-3.15 (measured).
-@pytest.mark.xfail(strict=True, reason='a second session arming the same code object silences the first one\'s INSTRUCTION '
-                   'events there (CPython 3.12-3.15): nbs/01_monitor should prime the code objects it arms')
+# temporary tool id first, then clear it) keeps the first tool's events on 3.12-3.15 (measured): `Session.arm` does.
 def test_inner_session_on_the_same_target(run):
     out = run('''
         res = tracefunc(rec, 1)
@@ -116,10 +107,8 @@ def test_inner_session_on_the_same_target(run):
 # The same again, from a tool that is not tracefunc: cProfile (a sys.monitoring tool since 3.12, tool id 2) sets global
 # events that code objects can also have locally (PY_START, CALL, ...) when it is enabled. Enabled inside the traced
 # code, it turns the traced code object multi-tool after tracefunc armed it: from then on no INSTRUCTION event reaches
-# tracefunc, on every version: lines are missing, a loop header counts 1 check instead of 4, samples are lost.
-@pytest.mark.xfail(strict=True, reason='a tool that sets global events after tracefunc armed the code object (cProfile.enable '
-                   'in the traced code) silences its INSTRUCTION events (CPython 3.12-3.15): nbs/01_monitor should prime the '
-                   'code objects it arms')
+# tracefunc, on every version, unless it primed the code object: lines were missing, a loop header counted 1 check
+# instead of 4, samples were lost.
 def test_profiler_started_inside_the_traced_code(run):
     out = run('''
         import cProfile

@@ -187,8 +187,10 @@ def test_coverage_sysmon_core_measures_the_traced_function(under_sysmon_coverage
     assert section.endswith('3×  for x in xs:            # x = 1 → 2; xs = [1, 2]\n2×      total += x          # total = 1 → 3; x = 1 → 2\n'
                             '1×  return total / len(xs)  # total = 3; xs = [1, 2]')
 
-@pytest.mark.xfail(sys.version_info < (3, 14), strict=True, reason="3.12/3.13: the first line of a function's first call is lost "
-                   "when another tool sets its local events in its PY_START callback, as coverage's sysmon core does (monitor)")
+@pytest.mark.xfail(sys.version_info < (3, 14), strict=True, reason="CPython 3.12/3.13: when code gets re-instrumented during a "
+                   "PY_START callback (coverage's sysmon core arms a function on its first call) while another tool has LINE "
+                   "events on it, the INSTRUCTION events at that frame's first line starts do not fire: the first line of the "
+                   "function's first call is lost (3.14 fixed it)")
 def test_coverage_sysmon_core_trace_is_complete(under_sysmon_coverage):
     r, _ = under_sysmon_coverage
     assert list(sections(r.stdout).values()) == [MEAN_FAILS.replace('test_mean_fails (test_calc.py:15)', 'test_with_coverage (test_cov.py:6)')]

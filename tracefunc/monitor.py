@@ -6,8 +6,8 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS',
-           'CALLBACKS', 'KEEPS', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line', 'stack_str',
-           'CallTrace', 'FrameState', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported', 'bind',
+           'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line',
+           'stack_str', 'CallTrace', 'FrameState', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported', 'bind',
            'instruction_handler', 'start_handler', 'surface', 'exit_handlers', 'resume_handlers', 'failure_note',
            'TraceResults', 'tracefunc', 'tracing']
 
@@ -342,7 +342,7 @@ class Session:
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first',
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
         code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
-        self.index = func_index(code, None if code is func else func)
+        self.index = func_index(code)
         n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
         self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
@@ -376,7 +376,7 @@ def start(self:Session):
         if self.running_already():
             for r in self.runs.values(): r.give_up()
         for c in self.suspended_already(): self.runs[c].give_up()
-        M.restart_events()
+        M.restart_events()   # offsets an earlier session DISABLEd report again
         t = self.tool
         M.register_callback(t, E.PY_START, start_handler(self))
         on_return, on_unwind, on_reraise, on_yield = exit_handlers(self)
@@ -389,7 +389,6 @@ def start(self:Session):
         M.register_callback(t, E.PY_RESUME, on_resume)
         M.register_callback(t, E.PY_THROW, on_throw)
         if self.max_calls > 0: self.arm()
-        M.set_events(t, GLOBAL_EVENTS)
     except BaseException:
         self.stop(); raise
     return self
@@ -403,11 +402,16 @@ def running_already(self:Session):
             f = f.f_back
     return False
 
+SCAN_LIMIT = 300_000   # allocated memory blocks beyond which `suspended_already` does not search the heap
+
 @patch
 def suspended_already(self:Session):
-    "Generator and coroutine code objects of which a started object is suspended: it may resume unannounced."
+    """Generator and coroutine code objects of which a started object is suspended: it may resume unannounced. Finding
+    them walks every object of the process (`gc.get_referrers`): in a big process (a test run) that costs more than
+    looking frames up, so there every such code object is taken to have one."""
     gens = [r.table.code for r in self.runs.values() if r.gen]
     if not gens: return set()
+    if sys.getallocatedblocks() > SCAN_LIMIT: return {id(c) for c in gens}
     out = set()
     for o in gc.get_referrers(*gens):
         if isinstance(o, types.GeneratorType) and o.gi_suspended: out.add(id(o.gi_code))
@@ -415,12 +419,32 @@ def suspended_already(self:Session):
         elif isinstance(o, types.AsyncGeneratorType) and o.ag_suspended: out.add(id(o.ag_code))
     return out & self.runs.keys()
 
+def _spare_tool():
+    "A free tool id, claimed for a moment (see `Session.arm`), or None."
+    for i in reversed(TOOL_IDS):
+        if M.get_tool(i) is None:
+            try: M.use_tool_id(i, 'tracefunc-arming'); return i
+            except ValueError: continue
+    return None
+
 @patch
 def arm(self:Session):
-    for t in self.index.tables:
-        # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
-        ev = LOCAL_EVENTS if t.entries or t.specials else LOCAL_EVENTS & ~E.PY_YIELD
-        M.set_local_events(self.tool, t.code, ev)
+    """Arm the traced code objects, and set the session's global events. CPython (3.12 to 3.15) stops delivering
+    INSTRUCTION events on a code object that a second tool starts monitoring after the first armed them (another
+    session, coverage, a profiler), until the first arms it again; not so for a code object that already had
+    INSTRUCTION events for two tools. So a spare tool id holds them too while the session arms."""
+    spare = _spare_tool()
+    try:
+        for t in self.index.tables:
+            if spare is not None: M.set_local_events(spare, t.code, E.INSTRUCTION)
+            # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
+            ev = LOCAL_EVENTS if t.entries or t.specials else LOCAL_EVENTS & ~E.PY_YIELD
+            M.set_local_events(self.tool, t.code, ev)
+        M.set_events(self.tool, GLOBAL_EVENTS)
+    finally:
+        if spare is not None:
+            for t in self.index.tables: M.set_local_events(spare, t.code, 0)
+            M.free_tool_id(spare)
     self.armed = True
 
 @patch
