@@ -204,9 +204,8 @@ def test_deleted_local_dies_at_once(max_samples):
     assert got == want == [True, True, True]
 
 def test_traced_function_not_kept_alive(tmp_path):
-    """Tracing a function must not keep it (nor its module and globals) alive after the session: SPEC 5. (Fails at
-    967112f: tracefunc.indexer._CACHE holds FuncIndex(func, code) strongly, so its weak reference to the code never
-    dies; TRANSPARENCY-FINDINGS.md F3.)"""
+    """Tracing a function must not keep it (nor its module and globals) alive after the session: SPEC 5. (Failed until
+    aa4d637: tracefunc.indexer._CACHE held FuncIndex(func, code) strongly; TRANSPARENCY-FINDINGS.md F3.)"""
     m = T.load_source('def f(x):\n    y = x + 1\n    return y\n', 'gone', tmp_path, 'plain')
     m.payload = _Obj()
     r = weakref.ref(m.payload)

@@ -463,9 +463,9 @@ def codes_of(code):
 _CACHE = {}   # (function name, id(code)) -> (code, result): the oracle's static tables, built once per code object
 
 def forget():
-    """Let the oracle's tables (and the code objects they hold) go, and the tracer's index cache: it keeps every traced
-    function and its module alive (a finding, tested in test_transparency.test_traced_function_not_kept_alive); a heap
-    that grows with each program makes each session start slower (it scans the heap for suspended generators)."""
+    """Let the oracle's tables (and the code objects they hold) go, and the tracer's index cache: until aa4d637 it kept
+    every traced function and its module alive (TRANSPARENCY-FINDINGS.md F3), and a heap that grows with each program
+    makes each session start slower (a session may scan the heap for suspended generators)."""
     _CACHE.clear()
     import tracefunc.indexer
     tracefunc.indexer._CACHE.clear()
