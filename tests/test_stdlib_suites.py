@@ -4,8 +4,8 @@ with every call recorded (another tool counting LINE events on the target's code
 again. Checked:
 
 - `test_suite_outcomes_same`: every test (and subtest) has the outcome it has untraced (ok, fail, error, skip, expected
-  failure, unexpected success), for each cap. Tests whose outcome differs between the two untraced runs (state left by
-  the first run) would be left out and said; none are, in the suites below;
+  failure, unexpected success), for each cap. If the two untraced runs disagree (state left by a first run), the test
+  says so and fails, as the comparison would mean nothing; they agree in every suite below;
 - `test_suite_sample_invariant`: every name's sample list has min(hits, 10) entries, in every traced run;
 - `test_suite_hits_match_line_events`: with every call recorded, the hits summed over calls of each statement that a
   physical line holds alone equal the LINE events at that line (corrected and, on 3.12, restricted as in

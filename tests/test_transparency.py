@@ -31,16 +31,17 @@ fails and why, with minimal reproductions.
 Configurations: `max_calls` 1, 3, 10 x `max_samples` 0, 1, 2, 10 x `keep` first, last, ends x quiet lines on and off
 (72). By default each program runs untraced, once in the reference configuration (LINE oracle attached), once with
 every call recorded, quiet lines on and no samples (`max_samples=0`: the darkest quiet lines; oracle attached), and in
-4 of the 72 configurations (rotating with the seed,
-so that 18 programs cover all 72; the oracle attached to two of them): 240 programs x 6 traced runs. The first
-configuration of each program is run through the public `tracing()` context manager when its quiet lines are on.
-With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs (`TRACEFUNC_PROGRAMS=N` for another number, a multiple of 50),
-each in all 72 configurations (plus the two reference runs): about 40 ms a run, so plan on an hour or more per Python.
+4 of the 72 configurations (rotating with the seed, so that 18 programs cover all 72; the oracle attached to two of
+them): 240 programs x 6 traced runs. The first configuration of each program is run through the public `tracing()`
+context manager when its quiet lines are on. The default family (with the shapes and tests/test_stdlib_suites.py)
+takes 22 to 28 s per Python on an idle machine. With `--long` (or `TRACEFUNC_LONG=1`): 2,000 programs
+(`TRACEFUNC_PROGRAMS=N` for another number, a multiple of 50), each in all 72 configurations (plus the two reference
+runs), and 2,430 shapes: about 15 ms a run, 35 to 45 minutes per Python.
 
 A failure names the program's seed and the configuration; `python tests/transparency.py SEED` is not needed:
 `transparency.program(SEED)[0]` is the program's source.
 """
-import functools, gc, os, random, sys, tempfile, pathlib, weakref
+import atexit, functools, gc, os, random, shutil, sys, tempfile, pathlib, weakref
 import pytest
 from tracefunc.monitor import KEEPS, Session
 sys.path.insert(0, os.path.dirname(__file__))
@@ -68,6 +69,7 @@ def configs(seed):
     return out
 
 _DIR = pathlib.Path(tempfile.mkdtemp(prefix='transparency-'))
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 
 def _limits(m, plain, ref, t):
     if m.KIND == 'threads' or t is ref: return []   # (threads: calls may start in another order in each run)
