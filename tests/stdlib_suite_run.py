@@ -46,7 +46,7 @@ def resolve(spec):
     mod, _, qual = spec.partition(':')
     obj = importlib.import_module(mod)
     for part in qual.split('.'): obj = getattr(obj, part)
-    while not callable(getattr(obj, '__code__', None)) and hasattr(obj, '__wrapped__'):
+    while getattr(obj, '__code__', None) is None and hasattr(obj, '__wrapped__'):
         obj = obj.__wrapped__   # (functools.lru_cache wrappers, as urlsplit: resolve_target unwraps them since aa4d637)
     from tracefunc.indexer import resolve_target
     return resolve_target(obj)
