@@ -258,7 +258,7 @@ def failing(name, after=0, exc=RuntimeError('simulated tracer bug')):
 
 # (Session method, the callback that calls it first, for a plain function and for a generator)
 FAILURES = [('leave', 'INSTRUCTION', 'INSTRUCTION'), ('on_start', 'PY_START', 'PY_START'), ('finish', 'PY_RETURN', 'PY_RETURN'),
-            ('on_special', 'INSTRUCTION', 'INSTRUCTION'), ('count_unreported', 'PY_RETURN', 'PY_RETURN')]
+            ('on_special', 'INSTRUCTION', None), ('count_unreported', 'PY_RETURN', 'PY_RETURN')]
 
 @pytest.mark.parametrize('name,event,gen_event', FAILURES)
 @pytest.mark.parametrize('target', ['total', 'gen_total'])
@@ -269,6 +269,9 @@ def test_internal_failure_turns_tracing_off_and_the_program_goes_on(name, event,
         res = tracefunc(run_all, xs, target_func=fn)
     assert res.ret == run_all(xs) and res.exc is None
     want = event if target == 'total' else gen_event
+    if want is None:   # (a generator over a plain loop has no special offsets)
+        assert res.incomplete is None
+        return
     assert res.incomplete['error'] == 'RuntimeError: simulated tracer bug'
     assert res.incomplete['origin'].startswith('failing.<locals>.f (')
     assert res.incomplete['event'] == want

@@ -398,23 +398,22 @@ def _flow(ins, by_off):
         for t in s: prev[t].append(j)
     return nxt, prev
 
-def _region(e, ins, stmts, nxt):
-    "The instructions of `e`'s statement reachable from entry `e` without leaving it, and where control leaves it."
+def _region(e, ins, stmts, nxt, heads=()):
+    """The instructions of `e`'s statement reachable from entry `e` without leaving it, and where control leaves it: at
+    another statement's entry, or at a loop head of its own (`heads`: a `for` statement's first instructions lead to
+    its head, which is a region of its own)."""
     s, seen, todo, exits, ends = stmts[e], {e}, [e], set(), False
     while todo:
         j = todo.pop()
         if ins[j].opcode in _STOPS: return None
         ends = ends or ins[j].opcode in _RETURNS
         for t in nxt[j]:
-            if stmts[t] is s:
+            if t in heads and t != e: exits.add(t)
+            elif stmts[t] is s:
                 if t not in seen: seen.add(t); todo.append(t)
             elif stmts[t] is None: return None
             else: exits.add(t)
     return (seen, exits) if exits or ends else None
-
-def _enters_loop_line(sp):
-    "Is special `sp` a plain entry into a loop's line other than by its head (a `for` statement's first instruction)?"
-    return sp is not None and sp[0] == 'enter' and not sp[2] and not sp[3]
 
 def _join(t, prev, stmts, regions):
     """`(region, lines)` when entry `t` can be a ride of one region although other lines come before it too (the end of
@@ -439,14 +438,14 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     returns) and
     `quiet` (entry offset that may go silent -> the lines that come before it, whose samples need it reported)."""
     nxt, prev = _flow(ins, by_off)
-    regions = {}
+    heads, regions = {by_off[o] for o, v in starts.items() if ~RIDE < v < 0}, {}
     for o, v in starts.items():
         e = by_off[o]
-        if e not in caught and (r := _region(e, ins, stmts, nxt)) is not None: regions[e] = r
+        if e not in caught and (r := _region(e, ins, stmts, nxt, heads)) is not None: regions[e] = r
     fed, joins = {}, {}   # ride candidate -> the one region its predecessors are in (but for those of `joins`)
     for t in {t for _, ex in regions.values() for t in ex}:
         o = ins[t].offset
-        if t in caught or not prev[t] or (starts.get(o, -1) < 0 and not _enters_loop_line(specials.get(o))): continue
+        if t in caught or not prev[t] or starts.get(o, -1) < 0: continue
         by = [e for e, (seen, ex) in regions.items() if t in ex and all(p in seen for p in prev[t])]
         if len(by) == 1: fed[t] = by[0]
         elif not by and (j := _join(t, prev, stmts, regions)) is not None: fed[t], joins[t] = j
@@ -462,8 +461,7 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     first = next((j for j, s in enumerate(stmts) if s is not None), len(ins))
     rides, silent, quiet, skips = {}, {}, {}, {}
     for t, c in chain.items():
-        rides[ins[t].offset] = c
-        if ins[t].offset in starts: starts[ins[t].offset] = ~(RIDE + stmts[t].idx)   # (else a special counts the chain)
+        starts[ins[t].offset], rides[ins[t].offset] = ~(RIDE + stmts[t].idx), c
     for e, (seen, ex) in sorted(regions.items()):
         if not all(fed.get(t) == e and t in chain for t in ex): continue
         # another entry of the line inside its code would count the line but not the unreported lines before it
@@ -560,8 +558,9 @@ def code_table(code, node, lines, parent=None):
         if k in loops:
             if st in looped: specials[off] = ('enter', st.idx, True, (), tuple(r.idx for r in looped[st]))
             else: starts[off] = ~st.idx
-        # entering a loop's line other than by its head, or with code-less statements before it: the slow path
-        elif st in with_loop or riders: specials[off] = ('enter', st.idx, False, riders, ())
+        # entering a line with code-less statements before it: the slow path (entering a loop's line other than by its
+        # head is a plain entry: the frame's mark, reset, tells its head that the line was not left since)
+        elif riders: specials[off] = ('enter', st.idx, False, riders, ())
         else: starts[off] = st.idx
     for k in closes: specials.setdefault(ins[k].offset, ('close', -1, False, (), ()))
     body = [l for l in lines if l.kind == 'stmt']

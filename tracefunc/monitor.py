@@ -172,16 +172,19 @@ class CallTrace:
 # %% ../nbs/01_monitor.ipynb #925f1c1e
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
-    __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'loop', 'prov', 'prov_line', 'outer', 'root', 'held',
-                 'handled', 'gone')
+    __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'mark', 'prov', 'prov_line', 'outer', 'root', 'held',
+                 'gone')
     def __init__(self, frame, trace, table, outer=None, root=False):
         # frame: the running frame, None once it ended (a frame object would keep its locals alive);
         # outer: the state of the frame whose names a nested code object reads (see `lookup`)
         self.frame, self.trace, self.table, self.outer, self.root = frame, trace, table, outer, root
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
-        self.loop = self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
-        self.prov = self.handled = None   # handled: `id` of the traceback entry of an exception re-raised (see `_on_reraise`)
+        self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
+        # mark, reset whenever the frame starts a line: the offset of the loop head it passed on this line (a loop's
+        # check counts a hit when the frame reaches the head again without leaving the line), or the `id` of the
+        # traceback entry of an exception it re-raised (see `_on_reraise`: ids and offsets never meet)
+        self.prov = self.mark = None
         self.gone = None   # once the frame is over: descriptions of the names nested code reads from it (see `finish`)
 
 # %% ../nbs/01_monitor.ipynb #167382df
@@ -203,7 +206,7 @@ class CodeRun:
         for o, v in table.yields.items(): self.yield_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
         for o, c in table.rides.items():
-            if o not in table.entries: continue   # a ride into a loop's line is a special: `on_special` counts its chain
+            if o not in table.entries: continue   # (a special's chain: `on_special` counts it)
             # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
             line = ~table.entries[o] - RIDE
             after = {k: c[i + 1:] for i, k in enumerate(c)} | {k: c[i:] for k, i in table.skips.get(o, {}).items()}
@@ -490,6 +493,7 @@ def stop(self:Session):
     try: self.disarm(t)
     finally:
         for ev in CALLBACKS: M.register_callback(t, getattr(E, ev), None)
+        if hasattr(M, 'clear_tool_id'): M.clear_tool_id(t)   # 3.14+: everything the id holds, whatever armed it
         M.free_tool_id(t)
     self.release_frames()
     self.stop_frame = None   # the caller's frame holds this session: break the cycle
@@ -651,10 +655,10 @@ def on_special(self:Session, st, offset, sp):
         return
     if s == cur:
         if not loop: return
-        if st.loop != offset: st.loop = offset; return
+        if st.mark != offset: st.mark = offset; return
         riders = loop_riders     # the loop checked again without leaving its line: its code-less body ran
     if st.left[cur]: self.leave(st, cur)
-    st.cur, st.loop, st.handled = s, offset, None
+    st.cur, st.mark = s, offset
     st.hits[s] += 1
     for r in riders:
         st.hits[r] += 1
@@ -667,7 +671,7 @@ def raised_unreported(self:Session, st, exc):
     tb = getattr(exc, '__traceback__', None)
     while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
     if tb is None: return
-    if id(tb) == st.handled: st.handled = None; return   # re-raised here (see `_on_reraise`): counted where it landed first
+    if id(tb) == st.mark: st.mark = None; return   # re-raised here (see `_on_reraise`): counted where it landed first
     self.count_unreported(st, tb.tb_lasti)
 
 def unreported(chain, cur, skips=None):
@@ -741,25 +745,27 @@ def _on_instruction(code, offset):
         cur = st.cur
         if s >= 0:
             if s == cur: return
+            mark = None
         elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
             line, slot, end, after = r.ride_at[offset]
-            todo = after.get(cur)
-            if todo is None:                 # the usual case, once quiet: all of them
-                if st.left[cur]: leave(st, cur)
-                if st.left[end]: leave(st, end)
+            if cur not in after:             # the usual case, once quiet: all of them
+                left = st.left
+                if left[cur]: leave(st, cur)
+                if left[end]: leave(st, end)
                 st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
                 st.cur = line
-                st.handled = None
+                st.mark = None
                 return
+            todo = after[cur]
             if todo: cur = ride_part(st, cur, todo)
-            s = line
+            s, mark = line, None
         else:
             s = ~s                           # a loop head: a new hit when reached again without leaving the line
-            if s == cur and st.loop != offset: st.loop = offset; return
-            st.loop = offset                 # (a loop's other entries are specials, which reset this)
+            if s == cur and st.mark != offset: st.mark = offset; return
+            mark = offset
         if st.left[cur]: leave(st, cur)
         st.cur = s
-        st.handled = None                    # (a new exception may come: see `raised_unreported`)
+        st.mark = mark                       # (see `FrameState`)
         st.hits[s] += 1
     except BaseException as e: return fail(e, 'INSTRUCTION', code, offset)
 
@@ -918,7 +924,7 @@ def _on_reraise(code, offset, exc):
         if st is None: return
         tb = exc.__traceback__
         while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
-        if tb is not None: st.handled = id(tb)
+        if tb is not None: st.mark = id(tb)
     except BaseException as e: return fail(e, 'RERAISE', code, offset)
 
 def exit_handlers(sess):
