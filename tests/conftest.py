@@ -1,5 +1,5 @@
 "Shared helpers for the long-tail tests: run a trace and check the SPEC's sample invariant on every result."
-import sys
+import os, sys
 import pytest
 from tracefunc import tracefunc, tracing
 
@@ -82,3 +82,10 @@ def line_of(func, text):
     import inspect
     lines, start = inspect.getsourcelines(func)
     return next(start + i for i, l in enumerate(lines) if text in l)
+
+def pytest_addoption(parser):
+    parser.addoption('--long', action='store_true',
+                     help='long transparency runs (tests/test_transparency.py, tests/test_stdlib_suites.py); or TRACEFUNC_LONG=1')
+
+def pytest_configure(config):
+    if config.getoption('long'): os.environ['TRACEFUNC_LONG'] = '1'
