@@ -542,9 +542,10 @@ def code_table(code, node, lines, parent=None):
         t = k = by_off[e.target]
         caught.add(t)
         while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
-        # (an inlined comprehension's clean-up carries the comprehension's position: it hands the exception on, as a
-        # re-raising clean-up does, and enters no line)
-        if k < len(ins) and stmts[k] is not None and not (isinstance(where[k], Line) and where[k].kind == 'comp'):
+        # (a clean-up of the statement itself, as an inlined comprehension's, which carries its position, hands the
+        # exception on and enters no line: its handler guards that very statement's instructions)
+        own = k < len(ins) and any(stmts[j] is stmts[k] for j in range(by_off.get(e.start, 0), by_off.get(e.end, len(ins))))
+        if k < len(ins) and stmts[k] is not None and not own:
             entries.add(k); handlers[e.target] = k; caught.add(k)
         elif where[t] is None:   # a clean-up that re-raises: the line that raised is over
             closes.add(t)

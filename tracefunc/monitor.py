@@ -334,7 +334,7 @@ def sample(st, li, width):
 # %% ../nbs/01_monitor.ipynb #1c09165c
 # exception events: before 3.15 sys.monitoring arms them only globally (every function pays), from 3.15 on code objects
 LOCAL_EXC = sys.version_info >= (3, 15)
-EXC_EVENTS = E.PY_UNWIND | E.RERAISE
+EXC_EVENTS = E.PY_UNWIND | E.RERAISE | E.PY_THROW
 LOCAL_EVENTS = E.PY_START | E.PY_RETURN | E.PY_YIELD | E.INSTRUCTION | (EXC_EVENTS if LOCAL_EXC else 0)
 GLOBAL_EVENTS = 0 if LOCAL_EXC else EXC_EVENTS
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'RERAISE', 'PY_RESUME', 'PY_THROW')
@@ -356,6 +356,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
+        self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
         # names that nested code reads from an enclosing frame (a generator expression's first iterable)
         self.outer_names = tuple(dict.fromkeys(n for t in self.index.tables for sp in t.specs.values() for n, w in sp if w is OUTER))
         # events that may go quiet, by the lines whose samples need them: entries (by the lines that come before them)
@@ -462,17 +463,14 @@ def disarm(self:Session, tool=None):
 
 @patch
 def watch_resumes(self:Session, on):
-    """While the root's entries are dark, arm the events that tell when a recorded frame of it suspended at one of its own
-    yields resumes (see `_unrecorded`); none is needed when no such frame is suspended there."""
+    """While the root's entries are dark, arm the event that tells when a recorded frame of it suspended at one of its own
+    yields resumes (see `_unrecorded`; `PY_THROW` is always armed); none is needed when no such frame is suspended there."""
     if not self.armed: return
     if on:   # (a suspended frame's `f_lasti` is its yield on 3.12, the RESUME after it on 3.13 and later)
         root = self.root.table
         parks = {o + d for o in root.yields for d in (0, 2)}
         on = any(st.table is root and st.frame is not None and st.frame.f_lasti in parks for st in self.frames.values())
-    t = self.tool
-    resumes = E.PY_RESUME | (E.PY_THROW if LOCAL_EXC else 0)
-    M.set_local_events(t, self.root.table.code, LOCAL_EVENTS | resumes if on else LOCAL_EVENTS)
-    if not LOCAL_EXC: M.set_events(t, GLOBAL_EVENTS | E.PY_THROW if on else GLOBAL_EVENTS)
+    M.set_local_events(self.tool, self.root.table.code, LOCAL_EVENTS | E.PY_RESUME if on else LOCAL_EVENTS)
 
 @patch
 def release_frames(self:Session):
@@ -704,6 +702,7 @@ def on_append(self:Session, st, li):
 def finish(self:Session, st):
     "Frame state `st` returned or unwound: close its line; disarm early once every recorded call is over."
     self.leave(st, st.cur)
+    if self.closing: self.closing[:] = [c for c in self.closing if c is not st]
     if self.outer_names:   # a generator it made may run on: keep what its names held, as descriptions
         loc = fast_locals(st.frame)
         st.gone = {n: describe(v, self.width) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
@@ -899,8 +898,13 @@ def _on_unwind(code, offset, exc):
     except BaseException as e: return fail(e, 'PY_UNWIND', code, offset)
 
 def _on_yield(code, offset, value):
-    "The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample."
+    """The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample. A generator that
+    yields while being closed (it ignored `GeneratorExit`) is let go: when dropped, it is freed without another event,
+    and a frame object kept for it would keep its locals alive (should it be resumed, it runs on unrecorded)."""
     try:
+        if closing:
+            st = frames_get(_getframe(1))
+            if st is not None and any(c is st for c in closing): return abandon(st)
         r = root if code is root_code else runs[id(code)]
         li = r.yield_at[offset]
         if li is None: return DISABLE      # no live recorded call wants samples of its line (see `quiet`)
@@ -927,14 +931,22 @@ def _on_reraise(code, offset, exc):
         if tb is not None: st.mark = id(tb)
     except BaseException as e: return fail(e, 'RERAISE', code, offset)
 
+def _abandon(st):
+    "Let go of recorded frame state `st`, which no event will end (see `_on_yield`)."
+    closing[:] = [c for c in closing if c is not st]
+    r = runs[id(st.table.code)]
+    if r.solo_ok: r.ended(st.frame)
+    frames_pop(st.frame, None)
+    finish(st)
+
 def exit_handlers(sess):
     "The PY_RETURN, PY_UNWIND, RERAISE and PY_YIELD callbacks of `sess`: a frame returns, unwinds, re-raises or suspends."
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
                  frames_pop=sess.frames.pop, frames_get=sess.frames.get, finish=sess.finish, leave=sess.leave,
                  raised_unreported=sess.raised_unreported, count_unreported=sess.count_unreported, fail=sess.fail,
-                 yield_wanted=sess.yield_wanted)
-    names['end'] = bind(_end, **names)
+                 yield_wanted=sess.yield_wanted, closing=sess.closing)
+    names['end'], names['abandon'] = bind(_end, **names), bind(_abandon, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names), bind(_on_reraise, **names), bind(_on_yield, **names)
 
 def _on_resume(code, offset):
@@ -945,16 +957,22 @@ def _on_resume(code, offset):
     except BaseException as e: return fail(e, 'PY_RESUME', code, offset)
 
 def _on_throw(code, offset, exc):
-    "The PY_THROW callback, a global event armed while the root's entries are dark: as `_on_resume`."
+    """The PY_THROW callback (a global event before 3.15): a recorded frame of the root resuming relights its dark entries,
+    as `_on_resume`; and a recorded generator being closed is watched (see `_on_yield`)."""
     try:
-        if code is root_code and root.dark and frames_get(_getframe(1)) is not None: root.relight()
+        if code is not root_code and code.co_filename != root_file: return
+        st = frames_get(_getframe(1))
+        if st is None: return
+        if code is root_code and root.dark: root.relight()
+        if isinstance(exc, GeneratorExit):   # (its yields may have gone quiet: they must report now)
+            closing.append(st); M.restart_events()
     except BaseException as e: return fail(e, 'PY_THROW', code, offset)
 
 def resume_handlers(sess):
     "The PY_RESUME and PY_THROW callbacks of `sess` (see `_unrecorded`)."
     root = sess.root
-    names = dict(root=root, root_code=root.table.code, root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get,
-                 fail=sess.fail)
+    names = dict(root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
+                 root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get, fail=sess.fail, closing=sess.closing)
     return bind(_on_resume, **names), bind(_on_throw, **names)
 
 # %% ../nbs/01_monitor.ipynb #6c09c68a
