@@ -79,6 +79,9 @@ Returned 8
 - The report ends with `Returned <repr>` or `Raised ExcType: message`; after a raise, the last lines with counts
   show how far the run got.
 - With `target_func`, each recorded call is a block headed `── call 2 of 3: caller (file:line) → target (file:line)`.
+- `⚠ trace incomplete: ...` under the first line means the tracer itself failed during the run: it turned itself
+  off, the program ran on unchanged, and the trace is complete only up to the event and place that line names
+  (also `res.incomplete`, and `incomplete` in `to_dict()`). Report it as a tracefunc bug.
 
 ## Debugging with it
 
@@ -88,8 +91,8 @@ Returned 8
    (`-` the first trace, `+` the second, `(not run)` for a line that ran in one only), and the outcomes.
 3. For a tool, keep the data rather than the text: `res.to_dict()` (or `--json`) is plain JSON with the calls,
    their stacks, each line's `key`, `lineno`, `depth`, `hits` and `names` (`[type, repr]` samples), the `exception`
-   and the `returned` value; `doc(tracefunc.format)` gives the schema, and `format_text` turns saved data back
-   into the report.
+   and the `returned` value (and `incomplete`, see above); `doc(tracefunc.format)` gives the schema, and
+   `format_text` turns saved data back into the report.
 
 Values are `repr`s cut to 50 characters, taken after each of the first 10 hits of a line: enough to see a pattern,
 not a copy of the objects. Tracing changes nothing in the traced code, and the same run traced twice gives the
