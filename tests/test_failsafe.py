@@ -398,3 +398,22 @@ def test_exception_leaving_an_inlined_comprehension_counts_each_line_once(max_sa
         (_, d), = s.results()
         assert {k: h for k, (h, _) in d.items()} == want
         check_invariant(s.results(), max_samples)
+
+def test_threads_starting_calls_at_once_record_exactly_max_calls():
+    "Threads racing past the cap: a call claims its place atomically, and frame states are read from a copy."
+    import sys as _sys
+    old = _sys.getswitchinterval()
+    _sys.setswitchinterval(1e-6)      # switch threads as often as possible
+    try:
+        for rep in range(20):
+            barrier = threading.Barrier(4)
+            def work(k):
+                barrier.wait()
+                for j in range(3): builds(50 + k + j)
+            with tracing(builds, max_calls=5) as res:
+                ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+                for t in ts: t.start()
+                for t in ts: t.join()
+            assert len(res) == 5 and res.incomplete is None, (rep, len(res), res.incomplete)
+            check_invariant(res)
+    finally: _sys.setswitchinterval(old)

@@ -12,7 +12,7 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVE
            'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
-import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types
+import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, RIDE
 
@@ -147,10 +147,10 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
 # %% ../nbs/01_monitor.ipynb #f7dc5743
 class CallTrace:
     "What one recorded call gathered: hits and samples per line."
-    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'top', 'nil')
+    __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'top', 'nil', 'order')
     def __init__(self, stack, nlines, max_samples, keep, nslots=0):
         self.stack, self.keep, self.max = stack, keep, max_samples
-        self.top = None   # the state of the call's own frame (see `FrameState`)
+        self.top, self.order = None, 0   # the state of the call's own frame (see `FrameState`), the call's place
         # one more slot than lines: `nil`, the line of a frame that is on no line yet, which never wants samples;
         # then `nslots` counters of rides whose whole chain ran unreported (see `Session.fold`)
         self.nil = nlines
@@ -356,6 +356,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
+        self.claims = itertools.count()   # the order of the recorded calls (see `on_start`)
         self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
         # names that nested code reads from an enclosing frame (a generator expression's first iterable)
         self.outer_names = tuple(dict.fromkeys(n for t in self.index.tables for sp in t.specs.values() for n, w in sp if w is OUTER))
@@ -462,6 +463,11 @@ def disarm(self:Session, tool=None):
         self.armed = False
 
 @patch
+def live(self:Session):
+    "The states of the frames running now (a copy: other threads start and end frames meanwhile)."
+    return list(self.frames.values())
+
+@patch
 def watch_resumes(self:Session, on):
     """While the root's entries are dark, arm the event that tells when a recorded frame of it suspended at one of its own
     yields resumes (see `_unrecorded`; `PY_THROW` is always armed); none is needed when no such frame is suspended there."""
@@ -469,7 +475,7 @@ def watch_resumes(self:Session, on):
     if on:   # (a suspended frame's `f_lasti` is its yield on 3.12, the RESUME after it on 3.13 and later)
         root = self.root.table
         parks = {o + d for o in root.yields for d in (0, 2)}
-        on = any(st.table is root and st.frame is not None and st.frame.f_lasti in parks for st in self.frames.values())
+        on = any(st.table is root and st.frame is not None and st.frame.f_lasti in parks for st in self.live())
     M.set_local_events(self.tool, self.root.table.code, LOCAL_EVENTS | E.PY_RESUME if on else LOCAL_EVENTS)
 
 @patch
@@ -528,7 +534,7 @@ def quiet(self:Session, li):
     """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
     samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides), and
     each yield of a line no live recorded call wants samples of (its provisional sample is all `PY_YIELD` is for)."""
-    traces = [st.trace for st in self.frames.values()]
+    traces = [st.trace for st in self.live()]
     for ev in self.feeds[li]:
         r, arr, off, feeders, _ = ev
         if arr[off] is None: continue
@@ -544,7 +550,8 @@ def quiet(self:Session, li):
 def on_line(self:Session, r, p):
     "Is a live frame of `r`'s code on line `p`, or entering it now? Leaving it, it would not see a 'wake' special."
     lines_at = r.table.lines_at
-    return any(st.cur == p or (st.table is r.table and lines_at.get(st.frame.f_lasti) == p) for st in self.frames.values())
+    return any(st.cur == p or (st.table is r.table and (f := st.frame) is not None and lines_at.get(f.f_lasti) == p)
+               for st in self.live())
 
 @patch
 def arm_wake(self:Session, r, p):
@@ -574,7 +581,7 @@ def wake_line(self:Session, r, offset):
 def yield_wanted(self:Session, r, offset, li):
     """A recorded frame yielded on line `li`, which it wants no sample of: does a live recorded call want one? If not,
     the yield at `offset` goes quiet (`quiet` missed it: a frame of that call was holding a provisional sample then)."""
-    if not self.feeds or any(st.trace.left[li] for st in self.frames.values()): return True
+    if not self.feeds or any(st.trace.left[li] for st in self.live()): return True
     r.yield_at[offset] = None
     self.silenced.append((r, r.yield_at, offset, (li,), li))
     return False
@@ -602,7 +609,8 @@ def on_start(self:Session, code, offset):
         r.give_up()    # another thread runs this code: its frames interleave with ours
     t = r.table
     st = None
-    if t.is_root and len(self.calls) >= self.max_calls:
+    # (a call claims its place with `next`, atomic: threads starting calls at once cannot both take the last one)
+    if t.is_root and (len(self.calls) >= self.max_calls or (order := next(self.claims)) >= self.max_calls):
         if r.solo_ok and not r.gen:   # later calls are only counted in depth (see `start_handler`)
             r.capped, r.ud, r.solo = True, 1, r.dummy
             return
@@ -615,6 +623,7 @@ def on_start(self:Session, code, offset):
         if self.silenced: self.wake()
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
         tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, len(self.slots))
+        tr.order = order
         self.calls.append(tr)
         st = self.frames[f] = tr.top = FrameState(f, tr, t, root=True)
         self.active += 1
@@ -1017,7 +1026,7 @@ def results(self:Session, incl_unhit=False):
     "`(stack, trace_dict)` per recorded call."
     lines = self.index.lines
     out = []
-    for tr in self.calls:
+    for tr in sorted(self.calls, key=lambda tr: tr.order):   # (threads may append in another order)
         self.fold(tr)
         d = {}
         for l in lines:
