@@ -163,11 +163,15 @@ def test_sigint_while_running(tmp_path):
             if n == 3: print('ready', flush=True)
             time.sleep(0.01)
         ''')
+    # (SIGINT as a terminal leaves it: a shell without job control starts background jobs, such as `.ci/run`'s, with
+    # SIGINT ignored, and Python then installs no handler of its own)
     p = subprocess.Popen([sys.executable, '-m', 'tracefunc', '-t', 'tick', '-n', '2', 'wait.py'], cwd=tmp_path,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert p.stdout.readline() == 'ready\n'
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    try: out, err = p.communicate(timeout=60)
+    finally: p.kill()
     assert p.returncode == -signal.SIGINT
     assert err.startswith('Traceback (most recent call last):\n  File "') and '\nKeyboardInterrupt\n' in err
     assert err.count('File "') == err.count('File "' + str(tmp_path)) >= 1   # no frame of tracefunc's
