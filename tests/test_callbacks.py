@@ -92,7 +92,8 @@ def test_if_without_else_in_a_loop_costs_one_callback_per_iteration_and_taken_br
     else: assert per > 3, counted
 
 @pytest.mark.parametrize('quiet', [True, False])
-def test_loop_in_loop_costs_one_callback_per_inner_iteration_and_two_per_row(counted, quiet):
+def test_loop_in_loop_costs_one_callback_per_inner_iteration_and_one_per_row(counted, quiet):
+    "The inner loop's head is a ride of its `GET_ITER`, which goes quiet: the row's last line counts the outer head too."
     from tracefunc.monitor import Session
     rows = [[1, 2, 3]] * 2000
     with Session(loop_in_loop, stacks=False, quiet=quiet) as s: got = loop_in_loop(rows)
@@ -101,5 +102,5 @@ def test_loop_in_loop_costs_one_callback_per_inner_iteration_and_two_per_row(cou
     assert {k: h for k, (h, _) in d.items()} == {'total = 0': 1, 'for row in rows:': 2001, 'for x in row:': 8000,
                                                  'total += x': 6000, 'total -= 1': 2000, 'return total': 1}
     per = counted['INSTRUCTION'] / len(rows)
-    if quiet: assert per < 3 + 2 + 0.05, counted
+    if quiet: assert per < 3 + 1 + 0.05, counted
     else: assert per > 8, counted

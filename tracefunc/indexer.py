@@ -302,6 +302,8 @@ class CodeTable:
     send_resumes: frozenset = frozenset()        # offsets where such a frame resumes (`PY_RESUME` there) to send again
     skips: dict = field(default_factory=dict)    # ride or silent offset -> {line: i}: on that line, only chain[i:] ran (see `_join`)
     lines_at: dict = field(default_factory=dict) # offset -> the statement line idx its instruction belongs to
+    heads: frozenset = frozenset()               # offsets of the rides that are loop heads (see `_silent_chains`)
+    setups: dict = field(default_factory=dict)   # silent offset of a loop's first instructions -> its head, a ride
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -415,12 +417,13 @@ def _region(e, ins, stmts, nxt, heads=()):
             else: exits.add(t)
     return (seen, exits) if exits or ends else None
 
-def _join(t, prev, stmts, regions):
+def _join(t, prev, stmts, regions, head=False):
     """`(region, lines)` when entry `t` can be a ride of one region although other lines come before it too (the end of
     an `if` body before the statement after the `if`): each of those lines leads nowhere but to `t`, so they stay
-    reported, and arriving from one of them (the frame is on it) nothing ran unreported. Else None."""
+    reported, and arriving from one of them (the frame is on it) nothing ran unreported. Else None. A loop `head` can
+    be a ride of its own statement's first instructions (a `for`'s `GET_ITER`), the lines that jump back being the others."""
     for e, (seen, ex) in regions.items():
-        if t not in ex or not any(p in seen for p in prev[t]): continue
+        if t not in ex or not any(p in seen for p in prev[t]) or (head and stmts[e] is not stmts[t]): continue
         others = {stmts[p] for p in prev[t] if p not in seen}
         if None in others or stmts[e] in others: continue
         ok = True
@@ -436,16 +439,24 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     (a `for` head, then an `if`): it counts every line of the chain that ran since the last event. Returns `rides`
     (offset -> chain of line idxs), `silent` (offset -> the chain up to the line running there, for exceptions and
     returns) and
-    `quiet` (entry offset that may go silent -> the lines that come before it, whose samples need it reported)."""
+    `quiet` (entry offset that may go silent -> the lines that come before it, whose samples need it reported) and
+    `skips` (see `_join`). A loop head is a ride too when its loop's first instructions are its only way in (a `for`
+    in a loop body, whose `GET_ITER` then goes quiet): its chain ends with its own line, counted on arrival, and it
+    counts a hit when reached again (from a line that jumps back) as every loop head does; it returns `heads`, their
+    offsets, and `setups`: silent offsets of such first instructions -> their head (a frame last seen on the head, its
+    line's current line, has left the line and come round again when it runs them: the whole chain ran)."""
     nxt, prev = _flow(ins, by_off)
     heads, regions = {by_off[o] for o, v in starts.items() if ~RIDE < v < 0}, {}
     for o, v in starts.items():
         e = by_off[o]
         if e not in caught and (r := _region(e, ins, stmts, nxt, heads)) is not None: regions[e] = r
-    fed, joins = {}, {}   # ride candidate -> the one region its predecessors are in (but for those of `joins`)
+    fed, joins, hd = {}, {}, set()   # ride candidate -> the one region its predecessors are in (but for those of `joins`)
     for t in {t for _, ex in regions.values() for t in ex}:
         o = ins[t].offset
-        if t in caught or not prev[t] or starts.get(o, -1) < 0: continue
+        if t in caught or not prev[t] or o not in starts: continue
+        if starts[o] < 0:   # a loop head
+            if (j := _join(t, prev, stmts, regions, head=True)) is not None: fed[t], joins[t] = j; hd.add(t)
+            continue
         by = [e for e, (seen, ex) in regions.items() if t in ex and all(p in seen for p in prev[t])]
         if len(by) == 1: fed[t] = by[0]
         elif not by and (j := _join(t, prev, stmts, regions)) is not None: fed[t], joins[t] = j
@@ -455,11 +466,13 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
         if not done: done = [min(pending)]; del pending[done[0]]; continue
         for t in done:
             e = pending.pop(t)
-            chain[t] = chain.get(e, ()) + (stmts[e].idx,)
-            # (a join: on one of its other lines, only what comes after this ride in a chain through it ran unreported)
-            skip[t] = skip.get(e, {}) | dict.fromkeys(joins.get(t, ()), len(chain[t]))
+            if t in hd and stmts[t].idx in chain.get(e, ()): hd.discard(t); continue   # (its line twice: no ride)
+            chain[t] = chain.get(e, ()) + (() if e in hd else (stmts[e].idx,))   # (a head's chain has its line)
+            # (a join: on one of its other lines, only what comes after this ride in a chain through it ran unreported;
+            # for a head, its own line too: reached again, a new hit)
+            skip[t] = skip.get(e, {}) | dict.fromkeys(joins.get(t, ()), len(chain[t]) - (t in hd))
     first = next((j for j, s in enumerate(stmts) if s is not None), len(ins))
-    rides, silent, quiet, skips = {}, {}, {}, {}
+    rides, silent, quiet, skips, setups = {}, {}, {}, {}, {}
     for t, c in chain.items():
         starts[ins[t].offset], rides[ins[t].offset] = ~(RIDE + stmts[t].idx), c
     for e, (seen, ex) in sorted(regions.items()):
@@ -473,12 +486,13 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
         else:
             offs = [o for j in seen for o in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2)]
             if any(o in silent for o in offs): continue   # cache entries included: a traceback may point there
-            into = chain.get(e, ()) + (s.idx,)
+            into = chain[e] if e in hd else chain.get(e, ()) + (s.idx,)
             for o in offs: silent[o] = into
             if skip.get(e): skips.update(dict.fromkeys(offs, skip[e]))
+            if (h := [t for t in ex if t in hd]): setups.update(dict.fromkeys(offs, ins[h[0]].offset))
             quiet[ins[e].offset] = tuple(sorted(feeders))
     skips.update({ins[t].offset: skip[t] for t in chain if skip[t]})
-    return rides, silent, quiet, skips
+    return rides, silent, quiet, skips, frozenset(ins[t].offset for t in hd), setups
 
 def _mark_catches(ins, table, handlers, silent, starts, specials, by_off):
     """Where an exception raised by a line running unreported first lands in the frame, count that line: a handler's
@@ -575,7 +589,7 @@ def code_table(code, node, lines, parent=None):
         # no line has code (`pass`, `...`): they ride on the implicit return
         k = next(k for k, i in enumerate(ins) if i.opname == 'RESUME') + 1
         specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
-    rides, silent, quiet, skips = _silent_chains(ins, stmts, by_off, caught, starts, specials)
+    rides, silent, quiet, skips, heads, setups = _silent_chains(ins, stmts, by_off, caught, starts, specials)
     if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
     # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
     sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
@@ -591,7 +605,8 @@ def code_table(code, node, lines, parent=None):
     yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
               if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
     lines_at = {i.offset: stmts[k].idx for k, i in enumerate(ins) if stmts[k] is not None}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at)
+    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at,
+                     heads, setups)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

@@ -7,9 +7,9 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS',
            'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line',
-           'stack_str', 'CallTrace', 'FrameState', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported', 'bind',
-           'instruction_handler', 'start_handler', 'surface', 'exit_handlers', 'resume_handlers', 'failure_note',
-           'TraceResults', 'tracefunc', 'tracing']
+           'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported',
+           'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers', 'resume_handlers',
+           'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools
@@ -190,6 +190,29 @@ class FrameState:
 # %% ../nbs/01_monitor.ipynb #167382df
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
+class Slots:
+    """The counters of a session's rides. A ride counts, in one step, the lines of its chain that ran unreported since
+    the frame's line and its own line: counter `k` stands for the lines `lines[k - base]` (below `base`, for line `k`
+    alone) and has the line `ends[k]` left first, the last one that ran unreported (`nil`, no line, for none)."""
+    def __init__(self, nlines): self.base, self.lines, self.ends, self.at = nlines + 1, [], [nlines] * (nlines + 1), {}
+    def __len__(self): return len(self.lines)
+
+    def get(self, lines, end):
+        "The counter of `lines` with `end` left first."
+        if len(lines) == 1 and end == self.base - 1: return lines[0]
+        k = self.at.get((lines, end))
+        if k is None:
+            k = self.at[lines, end] = self.base + len(self.lines)
+            self.lines.append(lines); self.ends.append(end)
+        return k
+
+    def ride(self, chain, line, head, skips, cur):
+        """The counter a ride of `line` with `chain` adds one to when the frame was on line `cur`; None for a loop `head`
+        reached from its own line (whether that is a new hit depends on how: see `_on_instruction`)."""
+        todo, nil = unreported(chain, cur, skips), self.base - 1
+        if head: return self.get(todo, nil) if todo else None   # (a head's chain ends with its own line)
+        return self.get(todo + (line,), todo[-1] if todo else nil)
+
 class CodeRun:
     """One armed code object in one session: its lookups, and the states of the frames running it.
     Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
@@ -205,13 +228,14 @@ class CodeRun:
         for o, v in table.entries.items(): self.entry_at[o] = v
         for o, v in table.yields.items(): self.yield_at[o] = v
         for o, v in table.appends.items(): self.append_at[o] = v
+        picks = {}
         for o, c in table.rides.items():
             if o not in table.entries: continue   # (a special's chain: `on_special` counts it)
-            # (its line, its counter, the chain's last line, what is left of the chain to count once its line k ran)
-            line = ~table.entries[o] - RIDE
-            after = {k: c[i + 1:] for i, k in enumerate(c)} | {k: c[i:] for k, i in table.skips.get(o, {}).items()}
-            self.ride_at[o] = line, nlines + 1 + len(slots), c[-1], after
-            slots.append(c + (line,))
+            # (its line; its counter by the line the frame was on, a list, the cheapest lookup; the offset if a loop head)
+            line, head, skips = ~table.entries[o] - RIDE, o in table.heads, table.skips.get(o)
+            pick = [slots.ride(c, line, head, skips, nlines)] * (nlines + 1)   # (from a line before the chain: all of it)
+            for cur in (*c, *(skips or ())): pick[cur] = slots.ride(c, line, head, skips, cur)
+            self.ride_at[o] = line, picks.setdefault(tuple(pick), pick), o if head else None
         self.specials = dict(table.specials)   # (its own: `quiet` adds 'wake' specials)
         self.special = self.specials.get
         self.line_entries = {}   # line idx -> the offsets of its entries
@@ -346,7 +370,8 @@ class Session:
                  stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
         code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
         self.index = func_index(code)
-        n, self.slots = len(self.index.lines), []   # slots: the lines each ride's counter stands for
+        n = len(self.index.lines)
+        self.slots = Slots(n)
         self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
         for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
@@ -355,6 +380,7 @@ class Session:
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
+        self.counting = threading.Lock()   # `active`, the recorded calls running: threads may start and end them at once
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
         self.claims = itertools.count()   # the order of the recorded calls (see `on_start`)
         self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
@@ -559,7 +585,7 @@ def arm_wake(self:Session, r, p):
     for o in r.line_entries[p]:
         if r.entry_at[o] is not None:
             r.entry_at[o] = None
-            r.specials[o] = ('wake', p, ~RIDE < r.table.entries[o] < 0, (), ())
+            r.specials[o] = ('wake', p, ~RIDE < r.table.entries[o] < 0 or o in r.table.heads, (), ())
             self.wakes.append((r, o))
 
 @patch
@@ -620,13 +646,14 @@ def on_start(self:Session, code, offset):
         return DISABLE
     f = _getframe(2)   # (called by the closure of `start_handler`)
     if t.is_root:
-        if self.silenced: self.wake()
+        with self.counting: self.active += 1   # (before the call is listed: see `finish`)
         stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
         tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, len(self.slots))
         tr.order = order
         self.calls.append(tr)
         st = self.frames[f] = tr.top = FrameState(f, tr, t, root=True)
-        self.active += 1
+        # (live first: a frame of another thread that silences events meanwhile sees that this call wants samples)
+        if self.silenced: self.wake()
     else:
         g = f.f_back
         while g is not None and id(g.f_code) not in self.runs: g = g.f_back
@@ -650,11 +677,13 @@ def on_special(self:Session, st, offset, sp):
         if kind == 'check': return
     cur = st.cur
     if kind == 'enter' and (chain := st.table.rides.get(offset)):   # a ride: the lines of its chain ran unreported
-        todo = unreported(chain, cur, st.table.skips.get(offset))
+        if cur == s and st.mark == offset and offset in st.table.heads: todo = chain   # (came round: `_silent_chains`)
+        else: todo = unreported(chain, cur, st.table.skips.get(offset))
         if todo:
             if st.left[cur]: self.leave(st, cur)
             for a in todo: st.hits[a] += 1
             st.cur = cur = todo[-1]
+            if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
         if cur != st.trace.nil: st.held = cur   # (a second clean-up closes nothing new)
@@ -696,11 +725,12 @@ def count_unreported(self:Session, st, offset):
     st.held = -1
     chain = st.table.silent.get(offset)
     if chain is None: return
-    todo = unreported(chain, cur, st.table.skips.get(offset))
+    if cur == chain[-1] and st.mark is not None and st.table.setups.get(offset) == st.mark: todo = chain   # came round
+    else: todo = unreported(chain, cur, st.table.skips.get(offset))
     if not todo: return
     if st.left[st.cur]: self.leave(st, st.cur)
     for a in todo: st.hits[a] += 1
-    st.cur = todo[-1]
+    st.cur, st.mark = todo[-1], None
 
 @patch
 def on_append(self:Session, st, li):
@@ -717,8 +747,10 @@ def finish(self:Session, st):
         st.gone = {n: describe(v, self.width) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
     st.frame = None
     if st.root:
-        self.active -= 1
-        if not self.active and len(self.calls) >= self.max_calls: self.disarm(); self.release_frames()
+        with self.counting:   # (`-=` is three steps, and another thread may start a call between them)
+            self.active -= 1
+            over = not self.active and len(self.calls) >= self.max_calls
+        if over: self.disarm(); self.release_frames()
 
 # %% ../nbs/01_monitor.ipynb #26a33d80
 def bind(fn, **names):
@@ -755,18 +787,19 @@ def _on_instruction(code, offset):
             if s == cur: return
             mark = None
         elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
-            line, slot, end, after = r.ride_at[offset]
-            if cur not in after:             # the usual case, once quiet: all of them
-                left = st.left
-                if left[cur]: leave(st, cur)
-                if left[end]: leave(st, end)
-                st.hits[slot] += 1           # one counter for the chain and this line, added up at the end
-                st.cur = line
-                st.mark = None
-                return
-            todo = after[cur]
-            if todo: cur = ride_part(st, cur, todo)
-            s, mark = line, None
+            line, pick, head = r.ride_at[offset]
+            k = pick[cur]                    # one counter for those lines and this one, added up at the end
+            if k is None:                    # a loop head reached from its own line's first instructions:
+                if st.mark != offset: st.mark = offset; return   # they counted it
+                k = pick[-1]                 # the frame was on the head: it left the line and came round, all ran
+            left = st.left
+            if left[cur]: leave(st, cur)
+            e = ends[k]                      # the last line that ran unreported, left just now
+            if left[e]: leave(st, e)
+            st.hits[k] += 1
+            st.cur = line
+            st.mark = head
+            return
         else:
             s = ~s                           # a loop head: a new hit when reached again without leaving the line
             if s == cur and st.mark != offset: st.mark = offset; return
@@ -813,13 +846,6 @@ def _unrecorded(r, f):
     r.darken()
     return DISABLE
 
-def _ride_part(st, cur, todo):
-    "Count the lines of a ride's chain that ran since `cur` (before its line went quiet): the line now current."
-    if st.left[cur]: leave(st, cur)
-    hits = st.hits
-    for a in todo: hits[a] += 1
-    return todo[-1]
-
 _LAST_RIDE = ~RIDE   # entries at or below it are rides
 
 def instruction_handler(sess):
@@ -828,9 +854,9 @@ def instruction_handler(sess):
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
                  root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
                  on_special=sess.on_special, wake_line=sess.wake_line, fail=sess.fail, root_sends=root.table.sends,
-                 other=(None, None))   # (code, its run): the nested code object seen last
+                 ends=sess.slots.ends, other=(None, None))   # (code, its run): the nested code object seen last
     names['unrecorded'], names['unrecorded_call'] = bind(_unrecorded, **names), bind(_unrecorded_call, **names)
-    names['other_offset'], names['ride_part'] = bind(_other_offset, **names), bind(_ride_part, **names)
+    names['other_offset'] = bind(_other_offset, **names)
     return bind(_on_instruction, **names)
 
 # %% ../nbs/01_monitor.ipynb #03a8f317
@@ -1013,9 +1039,9 @@ def fail(self:Session, e, event, code, offset):
 # %% ../nbs/01_monitor.ipynb #d057784d
 @patch
 def fold(self:Session, tr):
-    "Add each ride's counter to the lines it stands for (its chain and its own line)."
-    base = len(self.index.lines) + 1
-    for k, lines in enumerate(self.slots):
+    "Add each ride counter to the lines it stands for (see `Slots`)."
+    base = self.slots.base
+    for k, lines in enumerate(self.slots.lines):
         n = tr.hits[base + k]
         if n:
             for a in lines: tr.hits[a] += n
