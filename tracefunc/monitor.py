@@ -235,6 +235,7 @@ class CodeRun:
             line, head, skips = ~table.entries[o] - RIDE, o in table.heads, table.skips.get(o)
             pick = [slots.ride(c, line, head, skips, nlines)] * (nlines + 1)   # (from a line before the chain: all of it)
             for cur in (*c, *(skips or ())): pick[cur] = slots.ride(c, line, head, skips, cur)
+            pick.append(None)   # (the line of the root's unrecorded calls, whose state is its `dummy`)
             self.ride_at[o] = line, picks.setdefault(tuple(pick), pick), o if head else None
         self.specials = dict(table.specials)   # (its own: `quiet` adds 'wake' specials)
         self.special = self.specials.get
@@ -376,6 +377,7 @@ class Session:
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
         for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
             r.dummy = FrameState(None, CallTrace('', n, 0, 'first', nslots=len(self.slots)), r.table)
+        self.root.dummy.cur = n + 1   # no line: a ride finds None there (see `_on_instruction`)
         self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.width, self.keep = max_calls, max_samples, width, keep
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
@@ -781,17 +783,16 @@ def _on_instruction(code, offset):
         if st is None:
             f = _getframe(1); st = state_of(f)
             if st is None: return unrecorded(r, f) if r.shade else None   # a call that is not recorded
-        if st is root_dummy: return unrecorded_call()   # an unrecorded call after the last recorded one
         cur = st.cur
-        if s >= 0:
-            if s == cur: return
-            mark = None
-        elif s <= _LAST_RIDE:                # a ride: count the lines of its chain that ran unreported since `cur`
-            line, pick, head = r.ride_at[offset]
+        if s <= _LAST_RIDE:                  # a ride (the usual event once lines are quiet): count the lines of its
+            line, pick, head = r.ride_at[offset]   # chain that ran unreported since `cur`, and its own
             k = pick[cur]                    # one counter for those lines and this one, added up at the end
-            if k is None:                    # a loop head reached from its own line's first instructions:
-                if st.mark != offset: st.mark = offset; return   # they counted it
-                k = pick[-1]                 # the frame was on the head: it left the line and came round, all ran
+            if k is None:                    # rare: checked here, the usual case pays nothing for them
+                if st is root_dummy: return unrecorded_call()   # a call past the cap
+                # a loop head reached from its own line's first instructions, which counted it; unless the frame
+                # was on the head already: it left the line and came round, and all of the chain ran
+                if st.mark != offset: st.mark = offset; return
+                k = pick[nil]
             left = st.left
             if left[cur]: leave(st, cur)
             e = ends[k]                      # the last line that ran unreported, left just now
@@ -800,6 +801,10 @@ def _on_instruction(code, offset):
             st.cur = line
             st.mark = head
             return
+        if st is root_dummy: return unrecorded_call()   # an unrecorded call after the last recorded one
+        if s >= 0:
+            if s == cur: return
+            mark = None
         else:
             s = ~s                           # a loop head: a new hit when reached again without leaving the line
             if s == cur and st.mark != offset: st.mark = offset; return
@@ -854,7 +859,7 @@ def instruction_handler(sess):
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
                  root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
                  on_special=sess.on_special, wake_line=sess.wake_line, fail=sess.fail, root_sends=root.table.sends,
-                 ends=sess.slots.ends, other=(None, None))   # (code, its run): the nested code object seen last
+                 ends=sess.slots.ends, nil=len(sess.index.lines), other=(None, None))   # (code, its run): the nested code object seen last
     names['unrecorded'], names['unrecorded_call'] = bind(_unrecorded, **names), bind(_unrecorded_call, **names)
     names['other_offset'] = bind(_other_offset, **names)
     return bind(_on_instruction, **names)
