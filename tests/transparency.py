@@ -601,6 +601,22 @@ def jump_target_lines(code):
             elif i.is_jump_target: out.add(ln)
     return out
 
+def unlined_after_loops(code):
+    """Lines of `code` (and nested code) whose LINE event CPython 3.14 and 3.15 may not fire: the last line of a
+    function that follows a `for` loop with a `break` is compiled twice (after the `break`, and after the loop ends);
+    when the loop ends (`END_FOR`, `POP_ITER`) and that copy is one line, to the return, its LINE is not fired
+    (`for i in range(2): if i == 5: break` then `return t`: the return runs, LINE does not say so; two lines after
+    the loop are reported)."""
+    out = set()
+    for c in codes_of(code):
+        ins = [i for i in dis.get_instructions(c) if i.positions.lineno is not None]
+        for k, i in enumerate(ins[:-1]):
+            if i.opname != 'POP_ITER': continue
+            ln, j = ins[k + 1].positions.lineno, k + 1
+            while j + 1 < len(ins) and ins[j + 1].positions.lineno == ln and not ins[j].opname.startswith('RETURN'): j += 1
+            if ins[j].opname.startswith('RETURN') and any(i2.positions.lineno == ln for i2 in ins[:k]): out.add(ln)
+    return out
+
 _HEADERS = (ast.If, ast.For, ast.While, ast.ExceptHandler)   # a LINE at their line is a check of their header
 _ENTERED = (ast.With, ast.AsyncWith, ast.Try)                 # entered exactly when their body's first statement is
 
@@ -611,10 +627,11 @@ def comparable_lines(index, code, headers=False):
     the one-line headers of `if`/`for`/`while`/`except` alone on their line (LINE fires at each check), and `with`/`try`
     headers, compared with the LINEs of their body's first statement when that is comparable (so only for code whose
     context managers' `__enter__` never raises: the generated programs). On 3.12, lines with a jump target in the
-    middle are left out (see `jump_target_lines`)."""
+    middle are left out (see `jump_target_lines`); on 3.14 and later, a function's last line that may follow a loop
+    with a `break` (see `unlined_after_loops`)."""
     stmts = collections.Counter(n for l in index.lines if l.kind == 'stmt'
                                 for n in range(l.pos[0], l.pos[0] + l.text.count('\n') + 1))   # (a header: its text)
-    skip = jump_target_lines(code) if sys.version_info < (3, 13) else set()
+    skip = jump_target_lines(code) if sys.version_info < (3, 13) else unlined_after_loops(code)
     alone = lambda l: '\n' not in l.text and stmts[l.pos[0]] == 1 and l.pos[0] not in skip
     simple = {l.node: l for l in index.lines if l.kind == 'stmt' and not hasattr(l.node, 'body') and alone(l)}
     out = [(l, l.pos[0]) for l in simple.values()]
