@@ -150,7 +150,42 @@ def arg_parser():
     p.add_argument('--mode', choices=['a', 'b'])
     return p
 
+def _raising(xs):
+    "An iterator that raises ValueError at a negative element."
+    for x in xs:
+        if x < 0: raise ValueError(x)
+        yield x
+
+def nested_loops(rows):
+    "Loops in loops (a `for` head is a ride of its `GET_ITER` when the lines jumping back lead nowhere else)."
+    total = n = 0
+    for row in rows:
+        for x in row:
+            if x < 0:
+                continue
+            total += x
+            if total > 60:
+                break
+        else:
+            n += 1
+        total -= 1
+        for y in row:
+            n += y
+    for i in range(len(rows)):
+        for j in range(i):
+            for k in range(j):
+                n += k
+    for row in rows:
+        try:
+            for z in _raising(row):
+                n += z
+        except ValueError:
+            n -= 1
+    total += n
+    return total
+
 CASES = [   # (target, what calls it, with real inputs)
+    (nested_loops, lambda: [nested_loops(r) for r in ([[1, 2, 3]] * 4, [], [[], [5, -1, 7], [40, 30, 2]], [[1]] * 14, [[2, -1]] * 12)]),
     (textwrap.TextWrapper._wrap_chunks, lambda: textwrap.wrap("hello world, a rather longish text " * 12 + "supercalifragilisticexpialidocious" * 3, 20)),
     (textwrap.dedent, lambda: textwrap.dedent("    def f():\n        return 1\n\n    x = 2\n      y\n")),
     (difflib.SequenceMatcher.get_matching_blocks, lambda: difflib.SequenceMatcher(None, "abcdefg" * 20, "abcxefg" * 20).get_matching_blocks()),
