@@ -383,6 +383,7 @@ class Session:
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
         self.counting = threading.Lock()   # `active`, the recorded calls running: threads may start and end them at once
+        self.switching = threading.RLock()   # silencing and waking events (`quiet`, `wake`): threads may do both at once
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
         self.claims = itertools.count()   # the order of the recorded calls (see `on_start`)
         self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
@@ -562,6 +563,10 @@ def quiet(self:Session, li):
     """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
     samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides), and
     each yield of a line no live recorded call wants samples of (its provisional sample is all `PY_YIELD` is for)."""
+    with self.switching: self._quiet(li)
+
+@patch
+def _quiet(self:Session, li):
     traces = [st.trace for st in self.live()]
     for ev in self.feeds[li]:
         r, arr, off, feeders, _ = ev
@@ -578,7 +583,9 @@ def quiet(self:Session, li):
 def on_line(self:Session, r, p):
     "Is a live frame of `r`'s code on line `p`, or entering it now? Leaving it, it would not see a 'wake' special."
     lines_at = r.table.lines_at
-    return any(st.cur == p or (st.table is r.table and (f := st.frame) is not None and lines_at.get(f.f_lasti) == p)
+    # (a frame of another thread is never held in a variable: that thread may return meanwhile, and the frame would
+    # keep its locals alive; `getattr`, a C call, lets go of it before this thread can switch)
+    return any(st.cur == p or (st.table is r.table and lines_at.get(getattr(st.frame, 'f_lasti', None)) == p)
                for st in self.live())
 
 @patch
@@ -591,17 +598,19 @@ def arm_wake(self:Session, r, p):
             self.wakes.append((r, o))
 
 @patch
-def wake_line(self:Session, r, offset):
-    """A 'wake' special ran: its line wants samples, which the entries it comes before take. They report again (and
-    its entries are plain again); returns the special that handles this event as an entry of the line."""
-    _, p, loop, _, _ = r.specials[offset]
-    for o in r.line_entries[p]:
-        if r.specials.get(o, ('',))[0] == 'wake': del r.specials[o]; r.entry_at[o] = r.table.entries[o]
-    keep = []
-    for ev in self.silenced:
-        if ev[0] is r and p in ev[3]: ev[1][ev[2]] = ev[4]
-        else: keep.append(ev)
-    self.silenced[:] = keep
+def wake_line(self:Session, r, offset, sp):
+    """A 'wake' special `sp` ran: its line wants samples, which the entries it comes before take. They report again (and
+    its entries are plain again); returns the special that handles this event as an entry of the line. (Another
+    thread may wake the same line meanwhile: the special is the one this event read, and removing one is `pop`.)"""
+    _, p, loop, _, _ = sp
+    with self.switching:
+        for o in r.line_entries[p]:
+            if r.specials.get(o, ('',))[0] == 'wake': r.specials.pop(o, None); r.entry_at[o] = r.table.entries[o]
+        keep = []
+        for ev in self.silenced:
+            if ev[0] is r and p in ev[3]: ev[1][ev[2]] = ev[4]
+            else: keep.append(ev)
+        self.silenced[:] = keep
     M.restart_events()
     return ('enter', p, loop, (), ())
 
@@ -610,8 +619,9 @@ def yield_wanted(self:Session, r, offset, li):
     """A recorded frame yielded on line `li`, which it wants no sample of: does a live recorded call want one? If not,
     the yield at `offset` goes quiet (`quiet` missed it: a frame of that call was holding a provisional sample then)."""
     if not self.feeds or any(st.trace.left[li] for st in self.live()): return True
-    r.yield_at[offset] = None
-    self.silenced.append((r, r.yield_at, offset, (li,), li))
+    with self.switching:
+        r.yield_at[offset] = None
+        self.silenced.append((r, r.yield_at, offset, (li,), li))
     return False
 
 @patch
@@ -622,11 +632,12 @@ def wants_silenced(self:Session, tr):
 @patch
 def wake(self:Session):
     "A new call is recorded (or an older one runs again): its lines want samples, so the silenced events report again."
-    for _, arr, off, _, v in self.silenced: arr[off] = v
-    self.silenced.clear()
-    for r, o in self.wakes:
-        if r.specials.get(o, ('',))[0] == 'wake': del r.specials[o]; r.entry_at[o] = r.table.entries[o]
-    self.wakes.clear()
+    with self.switching:
+        for _, arr, off, _, v in self.silenced: arr[off] = v
+        self.silenced.clear()
+        for r, o in self.wakes:
+            if r.specials.get(o, ('',))[0] == 'wake': r.specials.pop(o, None); r.entry_at[o] = r.table.entries[o]
+        self.wakes.clear()
     M.restart_events()
 
 # %% ../nbs/01_monitor.ipynb #79ece1d7
@@ -824,7 +835,7 @@ def _other_offset(r, offset, st):
         if st is None: return unrecorded(r, f) if r.shade and sp[0] == 'enter' else None
     elif st is root_dummy: return unrecorded_call()
     if r.dark: r.relight()               # a recorded frame runs again: a delegate ended or raised, a handler caught
-    if sp[0] == 'wake': sp = wake_line(r, offset)   # a rare line runs: what it comes before reports again
+    if sp[0] == 'wake': sp = wake_line(r, offset, sp)   # a rare line runs: what it comes before reports again
     on_special(st, offset, sp)
 
 def _unrecorded_call():
