@@ -252,6 +252,10 @@ class CodeRun:
         # and `watch(on)` arms the events that tell when a recorded frame runs again (see `unrecorded`)
         self.shade, self.watch = False, None
 
+    def unwake(self, o):
+        "Entry `o`, if a 'wake' special (see `Session.quiet`), is a plain entry again (`pop`: another thread may do it too)."
+        if self.specials.get(o, ('',))[0] == 'wake': self.specials.pop(o, None); self.entry_at[o] = self.table.entries[o]
+
     def can_wake(self, p):
         "Can line `p` light up what it comes before when it runs: do all its entries report, none of them a special?"
         es = self.line_entries.get(p)
@@ -563,21 +567,18 @@ def quiet(self:Session, li):
     """Line `li` wants no more samples: turn off each quiet entry it comes before once no line coming before it wants
     samples in any live recorded call (they are taken when the entry runs; its hits are counted by its rides), and
     each yield of a line no live recorded call wants samples of (its provisional sample is all `PY_YIELD` is for)."""
-    with self.switching: self._quiet(li)
-
-@patch
-def _quiet(self:Session, li):
-    traces = [st.trace for st in self.live()]
-    for ev in self.feeds[li]:
-        r, arr, off, feeders, _ = ev
-        if arr[off] is None: continue
-        pending = [p for p in feeders if any(tr.left[p] for tr in traces)]
-        # a line that still wants samples but has not run (a rare branch) does not hold the entry back when its own
-        # entries report: they become 'wake' specials, which light the entry up again should it run
-        if pending and (arr is not r.entry_at or not all(r.can_wake(p) and not self.on_line(r, p) for p in pending)): continue
-        for p in pending: self.arm_wake(r, p)
-        arr[off] = None     # its next event returns DISABLE
-        self.silenced.append(ev)
+    with self.switching:   # (calls made meanwhile are live before they wake events: see `on_start`)
+        traces = [st.trace for st in self.live()]
+        for ev in self.feeds[li]:
+            r, arr, off, feeders, _ = ev
+            if arr[off] is None: continue
+            pending = [p for p in feeders if any(tr.left[p] for tr in traces)]
+            # a line that still wants samples but has not run (a rare branch) does not hold the entry back when its
+            # own entries report: they become 'wake' specials, which light the entry up again should it run
+            if pending and (arr is not r.entry_at or not all(r.can_wake(p) and not self.on_line(r, p) for p in pending)): continue
+            for p in pending: self.arm_wake(r, p)
+            arr[off] = None     # its next event returns DISABLE
+            self.silenced.append(ev)
 
 @patch
 def on_line(self:Session, r, p):
@@ -604,8 +605,7 @@ def wake_line(self:Session, r, offset, sp):
     thread may wake the same line meanwhile: the special is the one this event read, and removing one is `pop`.)"""
     _, p, loop, _, _ = sp
     with self.switching:
-        for o in r.line_entries[p]:
-            if r.specials.get(o, ('',))[0] == 'wake': r.specials.pop(o, None); r.entry_at[o] = r.table.entries[o]
+        for o in r.line_entries[p]: r.unwake(o)
         keep = []
         for ev in self.silenced:
             if ev[0] is r and p in ev[3]: ev[1][ev[2]] = ev[4]
@@ -635,8 +635,7 @@ def wake(self:Session):
     with self.switching:
         for _, arr, off, _, v in self.silenced: arr[off] = v
         self.silenced.clear()
-        for r, o in self.wakes:
-            if r.specials.get(o, ('',))[0] == 'wake': r.specials.pop(o, None); r.entry_at[o] = r.table.entries[o]
+        for r, o in self.wakes: r.unwake(o)
         self.wakes.clear()
     M.restart_events()
 
