@@ -1,9 +1,20 @@
 "Shared helpers for the long-tail tests: run a trace and check the SPEC's sample invariant on every result."
-import os, sys
+import functools, importlib.util, os, sys
+from pathlib import Path
 import pytest
 from tracefunc import tracefunc, tracing
 
 M = sys.monitoring
+
+BENCH = Path(__file__).resolve().parent.parent/'bench'/'bench.py'
+
+@functools.cache
+def bench_module():
+    "`bench/bench.py`, imported (which defines its workloads; only `python bench/bench.py` runs them)."
+    spec = importlib.util.spec_from_file_location('tracefunc_bench', BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 def check_invariant(res, max_samples=10):
     "SPEC: every name's sample list has exactly min(hit_count, max_samples) entries (on every recorded call)."

@@ -1,14 +1,8 @@
 "The benchmark script runs: `bench/bench.py --quick` exits 0 and prints a row per workload. No timing is asserted here."
-import importlib.util, re, subprocess, sys
-from pathlib import Path
+import re, subprocess, sys
+from conftest import BENCH, bench_module
 
-BENCH = Path(__file__).resolve().parent.parent/'bench'/'bench.py'
-
-def workload_names():
-    spec = importlib.util.spec_from_file_location('tracefunc_bench', BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)   # importing defines the workloads; only `python bench/bench.py` runs them
-    return [w.name for w in mod.WORKLOADS]
+def workload_names(): return [w.name for w in bench_module().WORKLOADS]
 
 def test_bench_quick_runs_every_workload():
     p = subprocess.run([sys.executable, str(BENCH), '--quick'], capture_output=True, text=True, timeout=120)

@@ -4,6 +4,7 @@ import collections, sys
 import pytest
 import tracefunc.monitor as tm
 from tracefunc import tracefunc
+from conftest import bench_module
 
 M = sys.monitoring
 NAMES = {getattr(M.events, k): k for k in ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'RERAISE', 'PY_RESUME', 'PY_THROW')}
@@ -61,21 +62,8 @@ def test_unrecorded_generator_frames_go_dark(counted):
     assert counted['INSTRUCTION'] < nodes * 1.3, counted
     assert counted['PY_YIELD'] < nodes * 0.1 and counted['PY_RESUME'] < nodes * 0.1, counted
 
-def if_in_loop(n):
-    total = 0
-    for i in range(n):
-        if i % 3 == 0:
-            total += i
-        total += 1
-    return total
-
-def loop_in_loop(rows):
-    total = 0
-    for row in rows:
-        for x in row:
-            total += x
-        total -= 1
-    return total
+# the benchmark's own workloads of these shapes (its `if in loop` and `loop in loop`)
+if_in_loop, loop_in_loop = bench_module().if_in_loop, bench_module().loop_in_loop
 
 @pytest.mark.parametrize('quiet', [True, False])
 def test_if_without_else_in_a_loop_costs_one_callback_per_iteration_and_taken_branch(counted, quiet):

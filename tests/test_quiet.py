@@ -160,19 +160,12 @@ def test_a_loop_that_ends_its_function_goes_quiet_too(monkeypatch):
     assert d['total += x'][1]['total'][-1] == ('int', '45')
     assert n[0] < 3000 + 100
 
-def _rows_sum(m):
-    t = 0
-    for row in m:
-        for x in row:
-            t += x
-    return t
-
 @pytest.mark.parametrize('quiet', [True, False])
 def test_loop_start_raising_after_the_frame_came_round(quiet):
     """The inner loop's head reports (its loop ends into the outer head, not a ride), while the outer head and the inner
     `for`'s first instructions are quiet: a row that is not iterable raises there, and the outer head's check and the
     inner `for` line, which ran unreported since the frame was on the inner head, are counted (`CodeTable.setups`)."""
-    with Session(_rows_sum, stacks=False, quiet=quiet) as s:
-        with pytest.raises(TypeError): _rows_sum([[1, 2]] * 20 + [None])
+    with Session(Q.l8, stacks=False, quiet=quiet) as s:
+        with pytest.raises(TypeError): Q.l8([[1, 2]] * 20 + [None])
     assert {k: h for k, (h, _) in s.results()[0][1].items()} == {
         't = 0': 1, 'for row in m:': 21, 'for x in row:': 61, 't += x': 40}
