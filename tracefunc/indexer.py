@@ -381,6 +381,7 @@ def _riders(lines, has_code):
             if not any(b in has_code for b in body): looped.setdefault(m, []).append(l)
     return after, looped
 
+# %% ../nbs/00_indexer.ipynb #1be5dda9
 # where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
 _STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE', 'GET_AITER', 'GET_ANEXT',
           'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO', 'POP_EXCEPT',
@@ -417,6 +418,7 @@ def _region(e, ins, stmts, nxt, heads=()):
             else: exits.add(t)
     return (seen, exits) if exits or ends else None
 
+# %% ../nbs/00_indexer.ipynb #990b6396
 def _join(t, prev, stmts, regions, head=False):
     """`(region, lines)` when entry `t` can be a ride of one region although other lines come before it too (the end of
     an `if` body before the statement after the `if`): each of those lines leads nowhere but to `t`, so they stay
@@ -433,6 +435,7 @@ def _join(t, prev, stmts, regions, head=False):
         if ok: return e, tuple(sorted(l.idx for l in others))
     return None
 
+# %% ../nbs/00_indexer.ipynb #e6c2a2e5
 def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
     (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
@@ -494,6 +497,7 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     skips.update({ins[t].offset: skip[t] for t in chain if skip[t]})
     return rides, silent, quiet, skips, frozenset(ins[t].offset for t in hd), setups
 
+# %% ../nbs/00_indexer.ipynb #2e883ac7
 def _mark_catches(ins, table, handlers, silent, starts, specials, by_off):
     """Where an exception raised by a line running unreported first lands in the frame, count that line: a handler's
     first statement becomes a `'catch'` special; a clean-up block that handles the exception (`PUSH_EXC_INFO`, as a

@@ -8,7 +8,7 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS',
            'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'describe', 'acquire_tool_id', 'short_path', 'frame_line',
            'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'lookup', 'sample', 'Session', 'unreported',
-           'bind', 'instruction_handler', 'start_handler', 'surface', 'exit_handlers', 'resume_handlers',
+           'bind', 'start_handler', 'surface', 'instruction_handler', 'resume_handlers', 'exit_handlers',
            'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
@@ -406,7 +406,7 @@ class Session:
                 if not feeders or (keep == 'first' and not max_samples): arr[off] = None   # no sample needs it
                 for p in feeders: self.feeds.setdefault(p, []).append(ev)
 
-# %% ../nbs/01_monitor.ipynb #e0b7f56d
+# %% ../nbs/01_monitor.ipynb #f7390e37
 @patch
 def start(self:Session):
     self.tool = acquire_tool_id()
@@ -457,6 +457,7 @@ def suspended_already(self:Session):
         elif isinstance(o, types.AsyncGeneratorType) and o.ag_suspended: out.add(id(o.ag_code))
     return out & self.runs.keys()
 
+# %% ../nbs/01_monitor.ipynb #bb22df29
 def _spare_tool():
     "A free tool id, claimed for a moment (see `Session.arm`), or None."
     for i in reversed(TOOL_IDS):
@@ -495,6 +496,7 @@ def disarm(self:Session, tool=None):
         for tb in self.index.tables: M.set_local_events(t, tb.code, 0)
         self.armed = False
 
+# %% ../nbs/01_monitor.ipynb #8a6feba9
 @patch
 def live(self:Session):
     "The states of the frames running now (a copy: other threads start and end frames meanwhile)."
@@ -598,6 +600,7 @@ def arm_wake(self:Session, r, p):
             r.specials[o] = ('wake', p, ~RIDE < r.table.entries[o] < 0 or o in r.table.heads, (), ())
             self.wakes.append((r, o))
 
+# %% ../nbs/01_monitor.ipynb #2cd864c8
 @patch
 def wake_line(self:Session, r, offset, sp):
     """A 'wake' special `sp` ran: its line wants samples, which the entries it comes before take. They report again (and
@@ -639,7 +642,7 @@ def wake(self:Session):
         self.wakes.clear()
     M.restart_events()
 
-# %% ../nbs/01_monitor.ipynb #79ece1d7
+# %% ../nbs/01_monitor.ipynb #d72ac2bb
 @patch
 def on_start(self:Session, code, offset):
     r = self.runs[id(code)]
@@ -678,6 +681,7 @@ def on_start(self:Session, code, offset):
             if self.silenced and self.wants_silenced(tr): self.wake()
     if r.solo_ok: r.started(st, f)
 
+# %% ../nbs/01_monitor.ipynb #477f1759
 @patch
 def on_special(self:Session, st, offset, sp):
     """The rare offsets: a clean-up that ends the current line, an entry that also counts statements with no code, or
@@ -712,6 +716,7 @@ def on_special(self:Session, st, offset, sp):
         st.hits[r] += 1
         if st.left[r]: st.trace.add(r, sample(st, r, self.width))
 
+# %% ../nbs/01_monitor.ipynb #bc61978a
 @patch
 def raised_unreported(self:Session, st, exc):
     """Exception `exc` reached the frame of `st`: if a line running unreported raised it, count that line (and the
@@ -744,6 +749,7 @@ def count_unreported(self:Session, st, offset):
     for a in todo: st.hits[a] += 1
     st.cur, st.mark = todo[-1], None
 
+# %% ../nbs/01_monitor.ipynb #cb3ae3b6
 @patch
 def on_append(self:Session, st, li):
     "Sample the element a comprehension just produced (the hot path counted it)."
@@ -764,12 +770,14 @@ def finish(self:Session, st):
             over = not self.active and len(self.calls) >= self.max_calls
         if over: self.disarm(); self.release_frames()
 
-# %% ../nbs/01_monitor.ipynb #26a33d80
+# %% ../nbs/01_monitor.ipynb #424f3458
 def bind(fn, **names):
     """`fn` with `names` added to its globals. The callbacks below read their session's tables this way: a closure's
     variables are copied into the frame of every call (about 35 instructions each, per call), globals cost nothing
     until read."""
     return types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__, fn.__closure__)
+
+_LAST_RIDE = ~RIDE   # entries at or below it are rides
 
 def _on_instruction(code, offset):
     "The INSTRUCTION callback, the hot path: `instruction_handler` binds its session's names."
@@ -825,6 +833,31 @@ def _on_instruction(code, offset):
         st.hits[s] += 1
     except BaseException as e: return fail(e, 'INSTRUCTION', code, offset)
 
+# %% ../nbs/01_monitor.ipynb #34317f2f
+def _start(code, offset):
+    "The PY_START callback: `start_handler` binds its session's names."
+    try:
+        if code is root_code and root.capped and (not _threads() or _get_ident() == owner):
+            root.ud += 1; root.solo = dummy
+            return
+        return on_start(code, offset)
+    except BaseException as e: return fail(e, 'PY_START', code, offset)
+
+def start_handler(sess):
+    """The PY_START callback of `sess`. Once `max_calls` calls are recorded, recorded calls may still run (recursion):
+    later calls of the root code are only counted in depth (`ud`), so that the hot path knows, without
+    `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
+    runs again (`surface`)."""
+    root = sess.root
+    return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy,
+                fail=sess.fail)
+
+def surface(r):
+    "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
+    r.solo = r.stack[-1] if r.stack else None
+    r.relight()
+
+# %% ../nbs/01_monitor.ipynb #f0d68740
 def _other_offset(r, offset, st):
     "An offset that is neither an entry nor an append: a special case, or one that never starts a line."
     sp = r.special(offset)
@@ -861,8 +894,6 @@ def _unrecorded(r, f):
     r.darken()
     return DISABLE
 
-_LAST_RIDE = ~RIDE   # entries at or below it are rides
-
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`."
     root = sess.root
@@ -874,30 +905,34 @@ def instruction_handler(sess):
     names['other_offset'] = bind(_other_offset, **names)
     return bind(_on_instruction, **names)
 
-# %% ../nbs/01_monitor.ipynb #03a8f317
-def _start(code, offset):
-    "The PY_START callback: `start_handler` binds its session's names."
+# %% ../nbs/01_monitor.ipynb #1cd7b678
+def _on_resume(code, offset):
+    "The PY_RESUME callback, armed on the root code while its entries are dark: a recorded frame resuming relights them."
     try:
-        if code is root_code and root.capped and (not _threads() or _get_ident() == owner):
-            root.ud += 1; root.solo = dummy
-            return
-        return on_start(code, offset)
-    except BaseException as e: return fail(e, 'PY_START', code, offset)
+        if offset in root_send_resumes: return DISABLE   # a frame sends on to its delegate: its end is a 'send' special
+        if root.dark and frames_get(_getframe(1)) is not None: root.relight()
+    except BaseException as e: return fail(e, 'PY_RESUME', code, offset)
 
-def start_handler(sess):
-    """The PY_START callback of `sess`. Once `max_calls` calls are recorded, recorded calls may still run (recursion):
-    later calls of the root code are only counted in depth (`ud`), so that the hot path knows, without
-    `sys._getframe`, that events come from an unrecorded frame; it turns their entries off until a recorded frame
-    runs again (`surface`)."""
+def _on_throw(code, offset, exc):
+    """The PY_THROW callback (a global event before 3.15): a recorded frame of the root resuming relights its dark entries,
+    as `_on_resume`; and a recorded generator being closed is watched (see `_on_yield`)."""
+    try:
+        if code is not root_code and code.co_filename != root_file: return
+        st = frames_get(_getframe(1))
+        if st is None: return
+        if code is root_code and root.dark: root.relight()
+        if isinstance(exc, GeneratorExit):   # (its yields may have gone quiet: they must report now)
+            closing.append(st); M.restart_events()
+    except BaseException as e: return fail(e, 'PY_THROW', code, offset)
+
+def resume_handlers(sess):
+    "The PY_RESUME and PY_THROW callbacks of `sess` (see `_unrecorded`)."
     root = sess.root
-    return bind(_start, on_start=sess.on_start, owner=sess.owner, root=root, root_code=root.table.code, dummy=root.dummy,
-                fail=sess.fail)
+    names = dict(root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
+                 root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get, fail=sess.fail, closing=sess.closing)
+    return bind(_on_resume, **names), bind(_on_throw, **names)
 
-def surface(r):
-    "The last unrecorded call of `r`'s code returned: its recorded caller runs again, with every entry reporting."
-    r.solo = r.stack[-1] if r.stack else None
-    r.relight()
-
+# %% ../nbs/01_monitor.ipynb #d4f1527f
 def _end(r, f, exc=None, offset=None):
     "Frame `f` of code run `r` returned (at `offset`) or unwound (raising `exc`)."
     if r.ud:
@@ -947,6 +982,7 @@ def _on_unwind(code, offset, exc):
         if r is not None: end(r, _getframe(1), exc)
     except BaseException as e: return fail(e, 'PY_UNWIND', code, offset)
 
+# %% ../nbs/01_monitor.ipynb #8da404a2
 def _on_yield(code, offset, value):
     """The PY_YIELD callback: the line a generator or coroutine suspends on gets a provisional sample. A generator that
     yields while being closed (it ignored `GeneratorExit`) is let go: when dropped, it is freed without another event,
@@ -998,32 +1034,6 @@ def exit_handlers(sess):
                  yield_wanted=sess.yield_wanted, closing=sess.closing)
     names['end'], names['abandon'] = bind(_end, **names), bind(_abandon, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names), bind(_on_reraise, **names), bind(_on_yield, **names)
-
-def _on_resume(code, offset):
-    "The PY_RESUME callback, armed on the root code while its entries are dark: a recorded frame resuming relights them."
-    try:
-        if offset in root_send_resumes: return DISABLE   # a frame sends on to its delegate: its end is a 'send' special
-        if root.dark and frames_get(_getframe(1)) is not None: root.relight()
-    except BaseException as e: return fail(e, 'PY_RESUME', code, offset)
-
-def _on_throw(code, offset, exc):
-    """The PY_THROW callback (a global event before 3.15): a recorded frame of the root resuming relights its dark entries,
-    as `_on_resume`; and a recorded generator being closed is watched (see `_on_yield`)."""
-    try:
-        if code is not root_code and code.co_filename != root_file: return
-        st = frames_get(_getframe(1))
-        if st is None: return
-        if code is root_code and root.dark: root.relight()
-        if isinstance(exc, GeneratorExit):   # (its yields may have gone quiet: they must report now)
-            closing.append(st); M.restart_events()
-    except BaseException as e: return fail(e, 'PY_THROW', code, offset)
-
-def resume_handlers(sess):
-    "The PY_RESUME and PY_THROW callbacks of `sess` (see `_unrecorded`)."
-    root = sess.root
-    names = dict(root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
-                 root_send_resumes=root.table.send_resumes, frames_get=sess.frames.get, fail=sess.fail, closing=sess.closing)
-    return bind(_on_resume, **names), bind(_on_throw, **names)
 
 # %% ../nbs/01_monitor.ipynb #6c09c68a
 def _line_at(code, offset):
