@@ -261,3 +261,26 @@ def test_returning_none_is_an_outcome_and_unhit_lines_diff_as_not_run():
     assert t.to_dict()['returned'] is None     # a tracing block has no return value
     text = str(ok.diff(zero))
     assert '-     (not run)\n+     1×' in text and '0×' not in text
+
+def early_return(x):
+    if x: return 1
+    return 2
+
+def test_diff_leaves_out_a_line_unhit_in_one_trace_and_absent_in_the_other():
+    a, b = tracefunc(early_return, 1, incl_unhit=True), tracefunc(early_return, 1)
+    assert a[0][1]['return 2'] == (0, {}) and 'return 2' not in b[0][1]
+    assert list(a.diff(b)) == [] and list(b.diff(a)) == []
+    d = a.diff(tracefunc(early_return, 0))
+    assert [(x['key'], x['hits']) for x in d] == [('if x:', [1, 1]), ('return 1', [1, None]), ('return 2', [0, 1])]
+
+class TwoLines:
+    def __repr__(self): return 'line1\nline2'
+
+def keep(o):
+    x = o
+    return 1
+
+def test_a_multi_line_repr_stays_on_its_statements_report_line():
+    out = str(tracefunc(keep, TwoLines())).splitlines()
+    assert [l for l in out if 'x = o' in l] == [r'1×  x = o     # x = line1\nline2; o = line1\nline2'], out
+    assert tracefunc(keep, TwoLines())[0][1]['x = o'][1]['x'] == [('TwoLines', 'line1\nline2')]   # the data keeps it

@@ -1,5 +1,5 @@
 "Every statement kind as a traced line: exact hit counts and exact samples (SPEC section 1)."
-import asyncio, math, os
+import asyncio, contextlib, math, os
 import pytest
 import samples as S
 from conftest import trace, only, same, check_invariant, v, rep, cls, fn, bif, NE, line_of, raised
@@ -601,3 +601,78 @@ def test_bodies_with_no_bytecode_count_their_lines_once_per_call():
     assert res.exc is None and len(res) == 1 and res[0][1] == {}
     res = trace(lambda: [S.only_pass() for _ in range(3)], target_func=S.only_pass)
     assert [d for _, d in res] == [{'pass': (1, {})}] * 3
+
+# --- constructs a review against the SPEC found miscounted or missampled --------------------------------------------
+
+def calls_inlined_by_314(xs):
+    a = tuple(x for x in xs)
+    b = any(x > 1 for x in xs)
+    for y in list(x for x in xs):
+        pass
+    def later(): return 1
+    return a, b
+
+def test_builtin_calls_of_a_generator_expression_count_their_statement_once():
+    "3.14+ compiles `any/all/tuple(genexp)` (3.15: `list`, `set` too) into a loop of the caller: no loop head there."
+    res = trace(calls_inlined_by_314, [1, 2, 3])
+    assert res.ret == ((1, 2, 3), True)
+    hits = {k: h for k, (h, _) in only(res).items()}
+    assert hits == {'a = tuple(x for x in xs)': 1, '(x for x in xs)': 3, 'b = any(x > 1 for x in xs)': 1,
+                    '(x > 1 for x in xs)': 2, 'for y in list(x for x in xs):': 4, '(x for x in xs) ': 3, 'pass': 3,
+                    'def later():': 1, 'return a, b': 1}, hits
+    assert only(res)['a = tuple(x for x in xs)'][1]['a'] == v((1, 2, 3))
+
+def class_reads_enclosing(n):
+    class K:
+        a = n
+        vals = [i + n for i in range(2)]
+    return K.a, K.vals
+
+def test_class_body_samples_the_enclosing_functions_names():
+    res = trace(class_reads_enclosing, 5)
+    assert res.ret == (5, [5, 6])
+    d = only(res)
+    assert d['a = n'] == (1, {'a': v(5), 'n': v(5)})
+    assert d['[i + n for i in range(2)]'][1]['n'] == v(5, 5)
+
+def handler_last_line(xs):
+    out = []
+    for x in xs:
+        try:
+            if x: raise KeyError(x)
+        except KeyError as e:
+            out.append(e)
+    return len(out)
+
+def test_a_handlers_last_line_is_sampled_before_its_name_is_unbound():
+    res = trace(handler_last_line, [1, 0, 2])
+    assert res.ret == 2
+    assert only(res)['out.append(e)'] == (2, {'out': v([KeyError(1)], [KeyError(1), KeyError(2)]), 'e': v(KeyError(1), KeyError(2))})
+
+two_lambdas = [lambda: 1, lambda: 2]
+
+def test_the_second_of_two_lambdas_on_a_line():
+    "3.12 gives a lambda that returns a constant no column: its constants tell it from its neighbour."
+    assert only(trace(two_lambdas[1])) == {'2': (1, {})}
+    assert only(trace(two_lambdas[0])) == {'1': (1, {})}
+
+def one_line_bodies(c):
+    with contextlib.nullcontext(): pass
+    try: pass
+    except Exception: pass
+    if c: x = 1; pass
+    while c: c = 0; pass
+    with contextlib.nullcontext():
+        x = 1
+    try: x = 2
+    except Exception: pass
+    return x
+
+def test_code_less_statements_sharing_a_line_with_code():
+    "A `pass` that shares its line with code has no instruction: counted with the statement before it in its block, or with the `with`/`try` that enters it."
+    res = trace(one_line_bodies, 1, incl_unhit=True)
+    hits = [(k.rstrip(), h) for k, (h, _) in only(res).items()]
+    assert hits == [('with contextlib.nullcontext():', 1), ('pass', 1), ('try:', 1), ('pass', 1),
+                    ('except Exception:', 0), ('pass', 0), ('if c:', 1), ('x = 1', 1), ('pass', 1),
+                    ('while c:', 2), ('c = 0', 1), ('pass', 1), ('with contextlib.nullcontext():', 1), ('x = 1', 1),
+                    ('try:', 1), ('x = 2', 1), ('except Exception:', 0), ('pass', 0), ('return x', 1)], hits

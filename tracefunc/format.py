@@ -120,7 +120,7 @@ def is_noise(samples):
 # %% ../nbs/02_format.ipynb #c824eafe
 def show_values(samples, max_values=6, collapse=True):
     "Samples as `0 → 1 → 3`: repeats collapsed, at most `max_values` values (the first ones, `…`, the last one)."
-    vals = [s[1] for s in samples]
+    vals = [s[1].replace('\r', '\\r').replace('\n', '\\n') for s in samples]   # (one report line per statement)
     if collapse: vals = [v for i, v in enumerate(vals) if not i or v != vals[i-1]]
     if max_values and len(vals) > max(max_values, 2):
         return ' → '.join(vals[:max(max_values, 2) - 1]) + ' … ' + vals[-1]
@@ -272,7 +272,7 @@ def _diff_line(i, ka, la, lb):
         sb = lb['names'].get(n) if lb else None
         if sa != sb: names[n] = [sa, sb]
     ha, hb = la and la['hits'], lb and lb['hits']
-    if ha == hb and not names: return None
+    if (ha or 0) == (hb or 0) and not any(sa or sb for sa, sb in names.values()): return None   # (unhit in one, absent in the other)
     return dict(call=i + 1, key=ka, kind=l['kind'], lineno=l['lineno'], depth=l['depth'], hits=[ha, hb], names=names)
 
 class TraceDiff(list):

@@ -14,7 +14,7 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVE
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools
 from fastcore.basics import patch
-from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, RIDE
+from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE
 
 # %% ../nbs/01_monitor.ipynb #ad04f3b6
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
@@ -47,8 +47,7 @@ def _text_prefix(s, n):
     return f"{pre}{want}{body}"
 
 def _leaf(v):
-    try: r = repr(v)
-    except Exception as e: return f'<repr-error {type(e).__name__}: {e}>'
+    r = repr(v)   # (raising: so does the repr of a container holding `v`, which `describe` reports)
     return _ADDR.sub('', r) if ' at 0x' in r else r
 
 def brepr(v, n, _busy=None):
@@ -335,9 +334,11 @@ else:
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says; `outer` is the enclosing frame), or `_MISSING`."
     if where is FAST: return fast_locals(frame).get(name, _MISSING)
-    if where is NAME:   # a module's or class body's namespace
+    if where is NAME or where is CLASS:   # a module's or class body's namespace
         v = frame.f_locals.get(name, _MISSING)
         if v is not _MISSING: return v
+        if where is CLASS:   # a class body's name of the enclosing function: its cell, read in that frame
+            return fast_locals(outer).get(name, _MISSING) if outer is not None else _MISSING
     elif where is OUTER:
         return fast_locals(outer).get(name, _MISSING) if outer is not None else _MISSING
     v = frame.f_globals.get(name, _MISSING)
