@@ -282,6 +282,27 @@ def test_internal_failure_turns_tracing_off_and_the_program_goes_on(name, event,
     assert 'trace incomplete' in str(res)
     assert 'trace incomplete' in res._repr_markdown_()
 
+def tally(xs):
+    n = 0
+    for x in xs:
+        if x % 3 == 0:
+            n -= 1
+        n += x
+    return n
+
+def test_internal_failure_in_the_branch_callback():
+    "The `if`'s jump reports through `BRANCH` (a branch ride): a failure there turns tracing off as any other."
+    real = Session.leave
+    def leave(self, *a, **k):
+        if sys._getframe(1).f_code.co_name == '_on_branch': raise RuntimeError('simulated tracer bug')
+        return real(self, *a, **k)
+    xs = list(range(30))
+    with mock.patch.object(Session, 'leave', leave):
+        res = tracefunc(lambda: [tally(xs) for _ in range(3)], target_func=tally)
+    assert res.ret == [tally(xs)] * 3 and res.exc is None
+    assert (res.incomplete['event'], res.incomplete['error'], res.incomplete['calls']) == ('BRANCH', 'RuntimeError: simulated tracer bug', 1)
+    assert res.incomplete['at'].startswith('tally (')
+
 def test_internal_failure_in_unwind_keeps_the_program_exception():
     with failing('finish'):
         res = tracefunc(deep, 3)

@@ -285,6 +285,8 @@ _JUMPS = set(getattr(dis, 'hasjump', dis.hasjrel + dis.hasjabs))
 _BACK = {opcode.opmap['JUMP_BACKWARD']}
 _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIELD_VALUE')}
 _SEND = opcode.opmap['SEND']
+_CONDS = {opcode.opmap[n] for n in ('POP_JUMP_IF_FALSE', 'POP_JUMP_IF_TRUE', 'POP_JUMP_IF_NONE', 'POP_JUMP_IF_NOT_NONE')}
+_NOT_TAKEN = {opcode.opmap[n] for n in ('NOT_TAKEN',) if n in opcode.opmap}   # 3.14+: after a conditional jump
 _INLINED = {'all', 'any', 'tuple', 'list', 'set'}   # see `_inlined_calls`
 RIDE = 1 << 24   # entries at or above ~RIDE are rides: see `_silent_chains`
 
@@ -314,6 +316,8 @@ class CodeTable:
     lines_at: dict = field(default_factory=dict) # offset -> the statement line idx its instruction belongs to
     heads: frozenset = frozenset()               # offsets of the rides that are loop heads (see `_silent_chains`)
     setups: dict = field(default_factory=dict)   # silent offset of a loop's first instructions -> its head, a ride
+    branches: dict = field(default_factory=dict) # jump offset -> (its target's offset, its ride there, its ride when it falls through)
+    via: dict = field(default_factory=dict)      # line -> the line of the quiet join it leads to (see `_quiet_joins`)
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -550,6 +554,92 @@ def _mark_catches(ins, table, handlers, silent, starts, specials, by_off):
                     if ins[t].opcode in _NO_FALLTHROUGH: break
                     t += 1
 
+# %% ../nbs/00_indexer.ipynb #820f6ed3
+def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, skips, heads, setups):
+    """Joins (see `_join`) that need not report. A join ride is how the monitor learns that the lines before it ran,
+    so it reports whenever it runs, even where every way into it reports by itself: a line that leads nowhere else and
+    always reports (the body of an `if`, whose entries are rides), or a conditional jump that ends the line before it,
+    whose `BRANCH` event tells where it goes (a *branch ride*, standing for its destinations' entries). Then the join is
+    a plain entry that may go quiet (fed by those lines), and from one of those lines (`via`: line -> the join's line)
+    the join's line ran too, for every event after it. So an `if` without `else` in a loop costs one callback an
+    iteration, the jump's. Returns `branches` (jump offset -> (its target's offset, (line, chain, skips) of its ride
+    there, the same where it falls through)) and `via`; updates the other tables in place."""
+    nxt, prev = _flow(ins, by_off)
+    loops = {by_off[o] for o, v in starts.items() if ~RIDE < v < 0} | {by_off[o] for o in heads}
+    def ride(k): o = ins[k].offset; return o in rides and starts.get(o, 0) <= ~RIDE and o not in heads and o not in specials
+    def fall(p):
+        k = p + 1
+        while k < len(ins) and ins[k].opcode in _NOT_TAKEN: k += 1
+        return k
+    def jump_of(p): return prev[p][0] if ins[p].opcode in _NOT_TAKEN and len(prev[p]) == 1 else p
+    def alone(s, p): return all(jump_of(q) == p for q in prev[s])   # entered from jump `p` alone
+    jumps = {}   # conditional jumps whose two destinations are rides of other lines
+    for p, i in enumerate(ins):
+        t, f = by_off.get(i.argval), fall(p)
+        if i.opcode in _CONDS and stmts[p] is not None and t is not None and f < len(ins) and t != f and all(
+                ride(s) and stmts[s] is not stmts[p] for s in (t, f)): jumps[p] = t, f
+    def region(e): return _region(e, ins, stmts, nxt, loops)
+    def entries_of(x): return [k for k, s in enumerate(stmts) if s is x and ins[k].offset in starts]
+    joins = {}
+    for u in range(len(ins)):
+        if not ride(u) or any(stmts[k] is stmts[u] and ins[k].offset in specials for k in range(len(ins))): continue
+        J, xs, ok, ways = stmts[u], set(), True, set()
+        for p in prev[u]:
+            if jump_of(p) in jumps: ways.add(jump_of(p)); continue
+            x = stmts[p]
+            if x is None or x is J or ins[p].opcode in _NOT_TAKEN: ok = False; break
+            xs.add(x)
+        ok = ok and len(xs) + len(ways) > 1   # (a ride with one way in is no join: its entry goes quiet as it is)
+        rj = region(u)
+        ok = ok and rj is not None and not any(j != u and (ins[j].offset in starts or ins[j].offset in specials) for j in rj[0])
+        # after the join's line, every place it leads to counts it when the frame was on one of those lines
+        ok = ok and all(ins[y].offset in rides and (J.idx in rides[ins[y].offset] or J.idx in skips.get(ins[y].offset, {}))
+                        for y in rj[1])
+        for x in xs if ok else ():   # each line before it leads nowhere else, and reports each time it runs
+            es = entries_of(x)
+            ok = ok and bool(es) and not any(stmts[k] is x and ins[k].offset in specials for k in range(len(ins)))
+            for e in es if ok else ():
+                r = region(e)
+                ok = ok and r is not None and r[1] == {u}
+        if ok: joins[u] = xs, rj[0]
+    before = {x for xs, _ in joins.values() for x in xs}   # (a line before a quiet join reports: it cannot be one)
+    joins = {u: j for u, j in joins.items() if stmts[u] not in before}
+    changed = True
+    while changed:   # a jump stands for both its destinations' entries: each is a quiet join or entered from it alone
+        changed = False
+        used = {p for p in jumps if any(s in joins for s in jumps[p])}
+        for p in used:
+            if all(s in joins or alone(s, p) for s in jumps[p]): continue
+            for s in jumps[p]: changed = joins.pop(s, None) is not None or changed
+    used = {p: jumps[p] for p in jumps if any(s in joins for s in jumps[p])}
+    info = lambda s: (stmts[s].idx, rides[ins[s].offset], skips.get(ins[s].offset, {}))
+    # (3.14+ reports falling through at the jump's `NOT_TAKEN`: the same rides there)
+    branches = {ins[k].offset: (ins[t].offset, info(t), info(f)) for p, (t, f) in used.items() for k in range(p, f)}
+    via = {}
+    for u, (xs, seen) in joins.items():
+        o, J = ins[u].offset, stmts[u]
+        starts[o] = J.idx
+        del rides[o]
+        skips.pop(o, None)
+        quiet[o] = tuple(sorted(x.idx for x in xs))
+        for j in seen:   # (an exception or a return in the join's line, run unreported after one of those lines)
+            for off in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2):
+                silent.setdefault(off, (J.idx,))
+        for x in xs:
+            via[x.idx] = J.idx
+            for e in entries_of(x):   # (it always reports: nothing of it runs unreported)
+                quiet.pop(ins[e].offset, None)
+                for j in region(e)[0]:
+                    for off in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2):
+                        silent.pop(off, None); setups.pop(off, None)
+    for p, (t, f) in used.items():   # a destination entered from the jump alone: the branch ride takes its place
+        for s in (t, f):
+            if s not in joins:
+                o = ins[s].offset
+                del starts[o], rides[o]
+                skips.pop(o, None); quiet.pop(o, None)
+    return branches, via
+
 # %% ../nbs/00_indexer.ipynb #5a949efe
 def _inlined_calls(node):
     """Positions of the names of calls in `node` that CPython 3.14+ compiles into a loop of the calling code, as
@@ -633,6 +723,7 @@ def code_table(code, node, lines, parent=None):
         k = next(k for k, i in enumerate(ins) if i.opname == 'RESUME') + 1
         specials[ins[k].offset] = ('enter', body[0].idx, False, tuple(l.idx for l in body[1:]), ())
     rides, silent, quiet, skips, heads, setups = _silent_chains(ins, stmts, by_off, caught, starts, specials)
+    branches, via = _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, skips, heads, setups)
     if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off)
     # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
     sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
@@ -649,7 +740,7 @@ def code_table(code, node, lines, parent=None):
               if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
     lines_at = {i.offset: stmts[k].idx for k, i in enumerate(ins) if stmts[k] is not None}
     return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at,
-                     heads, setups)
+                     heads, setups, branches, via)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
