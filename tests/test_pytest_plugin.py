@@ -158,6 +158,25 @@ def test_mistakes_stop_pytest_before_any_test(proj, args, msg):
     r = pytest_run(proj, '-q', *args)
     assert r.returncode == 4 and msg in r.stderr and 'passed' not in r.stdout
 
+def test_a_missing_file_target_is_said_in_the_summary_and_ids_alike_once_made_file_safe_get_their_own_files(proj):
+    "SPEC 6.2: a target that cannot be resolved is said in the summary (not a failure); one JSON file per test."
+    (proj/'test_ids.py').write_text(textwrap.dedent('''
+        import pytest
+        from calc import mean
+        @pytest.mark.parametrize('a', ['x/y', 'x_y', 'x y'])
+        def test_p(a):
+            assert mean([len(a)]) == 3
+        '''))
+    try:
+        r = pytest_run(proj, '-q', 'test_ids.py', '--tracefunc', 'calc:mean', '--tracefunc', 'nosuch.py:f', '--tracefunc-json', 'ids')
+        assert r.returncode == 0 and '3 passed' in r.stdout, r.stdout + r.stderr
+        assert summary(r.stdout)[:3] == ['calc:mean: called in 3 of 3 tests', 'nosuch.py:f: never found: no such file: nosuch.py',
+                                     f'traces of 3 tests written to {proj/"ids"}']
+        files = sorted(os.listdir(proj/'ids'))
+        assert len(files) == 3 and 'test_ids.py_test_p_x_y.json' in files, files   # (the first; the others add a hash of their id)
+        assert sorted(json.loads((proj/'ids'/f).read_text())[0]['calls'][0]['lines'][-1]['names']['xs'][0][1] for f in files) == ['[3]'] * 3
+    finally: (proj/'test_ids.py').unlink()
+
 COV_TEST = '''
 import sys
 from calc import mean

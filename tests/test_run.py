@@ -304,16 +304,11 @@ def test_several_targets_each_with_a_tool_id(prog):
     (['-t', 'f', 'missing.py'], 'no such file: missing.py'),
     (['-t', 'f', '-m', 'no_such_module'], 'No module named no_such_module'),
     (['-t', 'a:b:c', 'mark.py'], "malformed target 'a:b:c': use package.module:Qualname, path/to/file.py:Qualname, or a bare Qualname"),
-    (['-t', 'nothing.py:f', 'mark.py'], "target 'nothing.py:f': no such file: nothing.py"),
     (['-t', 'mark.py', 'mark.py'], "target 'mark.py' names a file but no function"),
     (['--bogus', '-t', 'f', 'mark.py'], 'unrecognized arguments: --bogus'),
     (['-n', 'x', '-t', 'f', 'mark.py'], "argument -n/--calls: 'x' is not a whole number >= 1"),
     (['--keep', 'middle', '-t', 'f', 'mark.py'], "argument --keep: invalid choice: 'middle'"),
     (['mark.py'], 'give -t TARGET, a function to trace while mark.py runs'),
-    (['-t', 'nope', 'mark.py'], "target 'nope': not found: mark.py has no function 'nope'"),
-    (['-t', 'json:nope', 'mark.py'], "target 'json:nope': not found: json has no function 'nope'"),
-    (['-t', 'math:floor', 'mark.py'], "target 'math:floor': cannot be traced: <built-in function floor> is implemented in C"),
-    (['-t', 'json:JSONDecoder', 'mark.py'], "target 'json:JSONDecoder': cannot be traced: <class 'json.decoder.JSONDecoder'> is a class"),
     (['-t', 'f', '-m'], '-m needs a module name'),
 ])
 def test_mistakes_give_one_line_and_exit_2_before_the_program_runs(tmp_path, args, msg):
@@ -322,6 +317,26 @@ def test_mistakes_give_one_line_and_exit_2_before_the_program_runs(tmp_path, arg
     tr = traced(*args, cwd=tmp_path)
     assert (tr.returncode, tr.stdout) == (2, '') and not marker.exists()
     assert tr.stderr.count('\n') == 1 and tr.stderr.startswith('python -m tracefunc: error: ') and msg in tr.stderr, tr.stderr
+
+@pytest.mark.parametrize('target,note', [
+    ('nothing.py:f', 'never found: no such file: nothing.py'),
+    ('nope', "not found: mark.py has no function 'nope'"),
+    ('json:nope', "not found: json has no function 'nope'"),
+    ('math:floor', 'cannot be traced: <built-in function floor> is implemented in C'),
+    ('json:JSONDecoder', "cannot be traced: <class 'json.decoder.JSONDecoder'> is a class"),
+])
+def test_a_target_not_found_or_not_traceable_is_said_at_the_end_and_the_program_runs(tmp_path, target, note):
+    "SPEC 6.1: a target never found is said in one line naming it, not an error: the exit status is the program's."
+    marker = tmp_path/'ran'
+    write(tmp_path, 'mark.py', f'open({str(marker)!r}, "w").close()\nimport math, json\nprint("ran")\nraise SystemExit(3)\n')
+    tr = traced('-t', target, 'mark.py', cwd=tmp_path)
+    assert (tr.returncode, tr.stdout) == (3, 'ran\n') and marker.exists()
+    assert tr.stderr.count('\n') == 1 and tr.stderr.startswith(f'tracefunc: {target}: {note}'), tr.stderr
+
+def test_the_report_goes_to_the_stderr_the_program_started_with(tmp_path):
+    write(tmp_path, 'quiet.py', 'import os, sys\ndef f(): return 1\nf()\nsys.stderr = open(os.devnull, "w")\n')
+    tr = traced('-t', 'f', 'quiet.py', cwd=tmp_path)
+    assert tr.returncode == 0 and 'f (quiet.py:2): 1 call' in tr.stderr, tr.stderr
 
 def test_syntax_error_in_the_script_is_shown_as_python_shows_it(tmp_path):
     write(tmp_path, 'bad.py', 'def f(:\n    pass\n')

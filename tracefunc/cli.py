@@ -98,6 +98,7 @@ def call_target(mod, text):
     "The function `--target` `text` names: a dotted name in module `mod`, or a `package.module:Qualname` target already imported."
     if ':' not in text: return get_attr(mod, text, 'function')
     t = parse_target(text, bare=False)
+    if t.problem: raise CliError(f"target {text!r}: {t.problem}")
     m = loaded_module(t)
     if m is None: raise CliError(f"target {text!r}: {t.module or t.path} is not imported by {mod.__file__}")
     obj = find_in(m, t.qualname)
@@ -179,13 +180,13 @@ def run_program(prog, args):
         raise
 
 # %% ../nbs/04_cli.ipynb #cf1db807
-def write_reports(ts, results, output=None, as_json=False):
-    "Write what came of each target of `ts`: to file `output` (one line a target not traced also on stderr), or to stderr."
+def write_reports(ts, results, output=None, as_json=False, err=None):
+    "Write what came of each target of `ts`: to file `output` (one line a target not traced also on `err`), or to `err` (stderr)."
     outs = [(t, ts.outcome(t, results)) for t in ts.targets]
     notes = [f'tracefunc: {t}: {o}' for t, o in outs if isinstance(o, str)]
     if as_json: body = to_json([ts.record(t, results) for t in ts.targets])
     else: body = '\n\n'.join(f'tracefunc: {t}: {o}' if isinstance(o, str) else str(o) for t, o in outs)
-    err = sys.stderr or sys.__stderr__
+    if err is None or getattr(err, 'closed', False): err = sys.stderr or sys.__stderr__
     if output:
         try:
             Path(output).write_text(body + '\n', encoding='utf-8')
@@ -197,12 +198,12 @@ def write_reports(ts, results, output=None, as_json=False):
 
 def report_at_exit(ts, output=None, as_json=False):
     "Stop tracing and write the reports of `ts` when this process ends (not in its forked children)."
-    pid, cwd = os.getpid(), os.getcwd()
+    pid, cwd, err = os.getpid(), os.getcwd(), sys.stderr   # (the program may replace `sys.stderr`: the report is not its output)
     def report():
         if os.getpid() != pid: return
         try: os.chdir(cwd)   # paths in the reports are relative to where the command ran, wherever the program went
         except OSError: pass
-        write_reports(ts, ts.stop(), output, as_json)
+        write_reports(ts, ts.stop(), output, as_json, err)
     atexit.register(report)
     if hasattr(os, 'register_at_fork'): os.register_at_fork(after_in_child=lambda: ts.stop() if ts.running else None)
 
@@ -282,10 +283,7 @@ def prepare_program(opts, prog):
     except BaseException:
         ts.stop(); raise
     ts.program(program.code, program.name, program.file)
-    if bad := [t for t in targets if t.problem]:
-        ts.stop()
-        raise CliError(f"target {bad[0].text!r}: {bad[0].problem}")
-    report_at_exit(ts, output, a.json)
+    report_at_exit(ts, output, a.json)   # (a target not found, or that cannot be traced, is said there)
     return program
 
 def main(argv=None):

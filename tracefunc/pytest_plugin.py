@@ -24,7 +24,7 @@ Docs: https://example.github.io/tracefunc/pytest.html.md"""
 __all__ = ['pytest_addoption', 'pytest_configure', 'TraceTests']
 
 # %% ../nbs/08_pytest.ipynb #8dec2eae
-import os, re
+import hashlib, os, re
 import pytest
 
 # %% ../nbs/08_pytest.ipynb #7deaf610
@@ -62,6 +62,7 @@ class TraceTests:
                             max_calls=opt('tracefunc_calls'), max_samples=opt('tracefunc_samples'))
         self.called, self.untraced = dict.fromkeys(targets, 0), {}   # tests that called each target; why some were not traced
         self.tests, self.written, self.json_error, self.reports = 0, 0, None, {}
+        self.json_names = {}   # file name -> the test id it was made from (see `finish`)
 
 # %% ../nbs/08_pytest.ipynb #e6944e63
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -100,7 +101,10 @@ def _finish(self, item):
         if r is not None: r.sections.extend(sections)
     if self.json_dir:
         from tracefunc.format import to_json
-        path = os.path.join(self.json_dir, _file_safe(item.nodeid) + '.json')
+        name = _file_safe(item.nodeid)
+        if self.json_names.setdefault(name, item.nodeid) != item.nodeid:   # another test's id made the same name
+            name += '-' + hashlib.sha1(item.nodeid.encode()).hexdigest()[:10]
+        path = os.path.join(self.json_dir, name + '.json')
         try:
             with open(path, 'w', encoding='utf-8') as f: f.write(to_json([self.ts.record(t, results) for t in self.ts.targets]) + '\n')
             self.written += 1

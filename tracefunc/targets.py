@@ -62,8 +62,9 @@ def parse_target(text:str, # `package.module:Qualname`, `path/to/file.py:Qualnam
     if not _is_qualname(qual) or where == '': raise TargetError(f"malformed target {text!r}: use {forms}")
     if where is None: return Target(text, qual)
     if where.endswith(('.py', '.pyw')) or '/' in where or os.sep in where:
-        if not os.path.isfile(where): raise TargetError(f"target {text!r}: no such file: {where}")
-        return Target(text, qual, path=os.path.abspath(where))
+        t = Target(text, qual, path=os.path.abspath(where))
+        if not os.path.isfile(where): t.problem = f"never found: no such file: {where}"   # (said at the end, as any target not found)
+        return t
     if not all(p.isidentifier() for p in where.split('.')): raise TargetError(f"malformed target {text!r}: use {forms}")
     return Target(text, qual, module=where)
 
