@@ -103,3 +103,31 @@ def test_tracing_the_same_cell_twice_gives_the_same_trace(ip):
     second = ip.user_ns['_trace'].to_dict()
     first.pop('file'); second.pop('file')
     assert first == second and {l['key']: l['hits'] for l in first['calls'][0]['lines']} == {'acc = 0': 1, 'for j in range(3):': 4, 'acc += j': 3}
+
+def test_line_magic_evaluates_the_callee_once(ip):
+    "`%tracefunc factory()(3)` calls `factory` once, as the call would (its side effects are the program's)."
+    run(ip, '''
+        made = []
+        def inner(x):
+            return x + 1
+        def factory():
+            made.append(1)
+            return inner
+        ''')
+    r, md, _ = run(ip, '%tracefunc factory()(3)')
+    assert r.success and ip.user_ns['made'] == [1]
+    res = ip.user_ns['_trace']
+    assert res.ret == 4 and [d for _, d in res] == [{'return x + 1': (1, {'x': [('int', '3')]})}]
+    assert '_tracefunc_callee' not in ip.user_ns
+
+def test_line_magic_runs_an_async_function_to_completion(ip):
+    run(ip, '''
+        import asyncio
+        async def co(n):
+            await asyncio.sleep(0)
+            return n * 2
+        ''')
+    r, md, _ = run(ip, '%tracefunc co(3)')
+    res = ip.user_ns['_trace']
+    assert r.success and res.ret == 6 and res.exc is None
+    assert {k: h for k, (h, _) in res[0][1].items()} == {'await asyncio.sleep(0)': 1, 'return n * 2': 1}

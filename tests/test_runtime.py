@@ -566,3 +566,45 @@ def test_tracing_a_code_object_arms_it_before_its_function_exists(tmp_path):
     assert d == {'a = w * h': (1, {'a': [('int', '6')], 'w': [('int', '2')], 'h': [('int', '3')]}),
                  'return a': (1, {'a': [('int', '6')]})}
     assert res.to_dict()['function'] == 'area'
+
+# --- describing the containers whose repr wraps a list's or a dict's -------------------------------------------------
+
+import array, collections
+
+class Counted:
+    "A value that counts how often it is described."
+    n = 0
+    def __repr__(self):
+        Counted.n += 1
+        return 'c'
+
+WRAPPED = [bytearray(b"ab'c" * 5), bytearray(b'x' * 10), {1: 2, 3: 4}.keys(), {1: 2}.values(), {1: 'a', 2: 'b'}.items(),
+           collections.deque([1, 2, 3]), collections.deque([1], maxlen=4), collections.OrderedDict(a=1, b=[2]),
+           collections.OrderedDict(), collections.defaultdict(list, {1: [2]}), collections.defaultdict(None),
+           array.array('i', [1, 2, 3]), array.array('d'), {}.keys(), collections.deque(), bytearray()]
+
+@pytest.mark.parametrize('width', [50, 12, 6])
+def test_wrapped_containers_are_described_as_repr_cut(width):
+    for x in WRAPPED:
+        r = repr(x)
+        assert describe(x, width) == (type(x).__name__, r if len(r) <= width else r[:width - 3] + '...'), x
+
+@pytest.mark.parametrize('make', [list, collections.deque, lambda xs: dict.fromkeys(xs).keys(), lambda xs: dict(enumerate(xs)).values(),
+                                  lambda xs: collections.OrderedDict(enumerate(xs)), lambda xs: collections.defaultdict(int, enumerate(xs))])
+def test_describing_a_big_container_reprs_only_what_the_width_shows(make):
+    "SPEC 5: O(width) for builtin containers, however large (counted: the elements whose repr was asked for)."
+    xs = make([Counted() for _ in range(100_000)])
+    Counted.n = 0
+    name, r = describe(xs, 50)
+    assert r.endswith('...') and len(r) == 50 and Counted.n <= 20, (r, Counted.n)
+
+def test_a_repr_raising_systemexit_is_a_repr_error_not_the_programs_exit():
+    class Weird:
+        def __repr__(self): raise SystemExit('from repr')
+    assert describe(Weird()) == ('Weird', '<repr-error SystemExit: from repr>')
+    assert describe([1, Weird()]) == ('list', '<repr-error SystemExit: from repr>')
+    def f():
+        w = Weird()
+        return 'done'
+    res = tracefunc(f)
+    assert res.ret == 'done' and res[0][1]['w = Weird()'][1]['w'] == [('Weird', '<repr-error SystemExit: from repr>')]

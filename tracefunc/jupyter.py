@@ -17,8 +17,8 @@ __all__ = ['parse_opts', 'run_traced', 'compile_cell', 'as_function', 'trace_cel
            'tracefunc_magic', 'load_ipython_extension']
 
 # %% ../nbs/03_jupyter.ipynb #2baeacfd
-import ast, re, types
-from .monitor import tracing
+import ast, asyncio, inspect, re, types
+from .monitor import tracing, _running_loop
 
 # %% ../nbs/03_jupyter.ipynb #86dde2cd
 _OPT = re.compile(r'\s*(?:(-n|--calls|--samples)(?:=|\s+)(\S+)|(--unhit))(?=\s|$)')
@@ -85,12 +85,29 @@ def trace_target(shell, target, cell, **opts):
     "Run `cell` in `shell`'s namespace, tracing the calls of `target` (a name there) it makes."
     return run_traced(lookup(shell, target), as_function(compile_cell(shell, cell), shell.user_ns), **opts)
 
+_CALLEE = '_tracefunc_callee'   # the name the called function has while the call runs (see `trace_call`)
+
 def trace_call(shell, expr, **opts):
-    "Evaluate call expression `expr` in `shell`'s namespace, tracing the called function."
-    call = ast.parse(expr.strip(), mode='eval').body
+    """Evaluate call expression `expr` in `shell`'s namespace, tracing the called function. Its callee is evaluated once,
+    as the call would (`factory()(3)` calls `factory` once); an `async def` is run to completion, as `tracefunc` does."""
+    src = expr.strip()
+    call = ast.parse(src, mode='eval').body
     if not isinstance(call, ast.Call): raise ValueError(f"%tracefunc: give a call, like `%tracefunc f(3)`, not {expr!r}")
-    target = eval(compile(ast.Expression(call.func), '<tracefunc>', 'eval'), shell.user_ns)
-    return run_traced(target, as_function(compile_cell(shell, expr.strip(), 'eval'), shell.user_ns), **opts)
+    ns = shell.user_ns
+    target = eval(compile(ast.Expression(call.func), '<tracefunc>', 'eval'), ns)
+    code = getattr(inspect.unwrap(target), '__code__', None)
+    is_async = isinstance(code, types.CodeType) and bool(code.co_flags & inspect.CO_COROUTINE)
+    if is_async and _running_loop() is not None:
+        raise ValueError(f"%tracefunc: {src!r} is async and an event loop is already running (as in Jupyter): use "
+                         "`with tracing(f) as res: await f(...)` instead")
+    call.func = ast.copy_location(ast.Name(_CALLEE, ast.Load()), call.func)
+    fn = as_function(compile(ast.Expression(call), shell.compile.cache(src, shell.execution_count), 'eval', dont_inherit=True), ns)
+    def run():
+        r = fn()
+        return asyncio.run(r) if inspect.iscoroutine(r) else r
+    ns[_CALLEE] = target
+    try: return run_traced(target, run if is_async else fn, **opts)
+    finally: ns.pop(_CALLEE, None)
 
 # %% ../nbs/03_jupyter.ipynb #beceba2f
 def tracefunc_magic(shell, line, cell=None):

@@ -12,7 +12,7 @@ __all__ = ['M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'LOCAL_EXC', 'EXC_EVE
            'exit_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
-import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools
+import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools, array, collections
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE
 
@@ -35,13 +35,13 @@ def _quote(s):
         _QUOTES[key] = q
     return q
 
-def _text_prefix(s, n):
-    "`repr(s)[:n]` (roughly) for a long str or bytes, built from a prefix of `s`."
+def _text_prefix(s, n, want=None):
+    "`repr(s)[:n]` (roughly) for a long str or bytes, built from a prefix of `s` (`want`: the quote of the whole)."
     head = s[:n]
     r = repr(head)
     pre = 'b' if isinstance(s, bytes) else ''
     q, body = r[len(pre)], r[len(pre)+1:-1]
-    want = _quote(s)
+    want = want or _quote(s)
     if q != want:   # the prefix alone would be quoted differently from the whole
         body = body.replace("'", "\\'") if want == "'" else body
     return f"{pre}{want}{body}"
@@ -50,38 +50,63 @@ def _leaf(v):
     r = repr(v)   # (raising: so does the repr of a container holding `v`, which `describe` reports)
     return _ADDR.sub('', r) if ' at 0x' in r else r
 
+def _seq(items, opn, cls, n, busy, pairs=False):
+    "`opn`, the reprs of `items` (`key: value` for `pairs`) as far as `n` characters need them, `cls`."
+    parts, size = [opn], len(opn)
+    for i, it in enumerate(items):
+        if size > n: return ''.join(parts)
+        if i: parts.append(', '); size += 2
+        if pairs:
+            k = brepr(it[0], n - size, busy)
+            r = k + ': ' + brepr(it[1], n - size - len(k) - 2, busy)
+        else: r = brepr(it, n - size, busy)
+        parts.append(r); size += len(r)
+    parts.append(cls)
+    return ''.join(parts)
+
+_BRACKETS = {list: ('[', ']'), tuple: ('(', ')'), dict: ('{', '}'), set: ('{', '}'), frozenset: ('frozenset({', '})')}
+_EMPTY = {list: '[]', tuple: '()', dict: '{}', set: 'set()', frozenset: 'frozenset()'}
+_VIEWS = {type({}.keys()): 'dict_keys', type({}.values()): 'dict_values', type({}.items()): 'dict_items'}
+_WRAPPED = (collections.deque, collections.OrderedDict, collections.defaultdict, array.array, bytearray, *_VIEWS)
+
+def _wrapped(v, t, n, busy):
+    "`repr(v)`, cut near `n` characters, for the containers whose repr wraps a list's or a dict's in a call."
+    if t is bytearray:
+        if len(v) <= n: return repr(v)
+        want = '"' if b"'" in v and b'"' not in v else "'"   # (the whole's quote: a C scan, as `_quote` does for bytes)
+        return 'bytearray(' + _text_prefix(bytes(v[:n]), n, want)
+    if t in _VIEWS: return _VIEWS[t] + '(' + _seq(v, '[', ']', n, busy) + ')'
+    if t is collections.deque:
+        tail = ')' if v.maxlen is None else f', maxlen={v.maxlen})'
+        return 'deque(' + _seq(v, '[', ']', n, busy) + tail
+    if t is collections.OrderedDict: return 'OrderedDict(' + _seq(v.items(), '{', '}', n, busy, True) + ')' if v else 'OrderedDict()'
+    if t is collections.defaultdict:
+        return f'defaultdict({_leaf(v.default_factory)}, ' + _seq(v.items(), '{', '}', n, busy, True) + ')'
+    if not v: return f'array({v.typecode!r})'   # an array.array
+    if v.typecode in 'uw': return f'array({v.typecode!r}, {v[:n].tounicode()!r}' + ('' if len(v) > n else ')')
+    return f'array({v.typecode!r}, ' + _seq(v, '[', ']', n, busy) + ')'
+
 def brepr(v, n, _busy=None):
     "The first `n` (or a few more) characters of `repr(v)`, without building the whole repr of big builtin values."
     t = type(v)
     if t is str or t is bytes:
         return repr(v) if len(v) <= n else _text_prefix(v, n)
-    if t not in (list, tuple, dict, set, frozenset): return _leaf(v)
-    if not v:
-        return {list: '[]', tuple: '()', dict: '{}', set: 'set()', frozenset: 'frozenset()'}[t]
+    if t not in _BRACKETS and t not in _WRAPPED: return _leaf(v)
+    if t in _BRACKETS and not v: return _EMPTY[t]
     busy = _busy if _busy is not None else set()
     if id(v) in busy: return _RECURSIVE.get(t, '...')
     busy.add(id(v))
     try:
-        opn, cls = {list: ('[', ']'), tuple: ('(', ')'), dict: ('{', '}'), set: ('{', '}'), frozenset: ('frozenset({', '})')}[t]
-        parts, size = [opn], len(opn)
-        items = v.items() if t is dict else v
-        for i, it in enumerate(items):
-            if size > n: return ''.join(parts)
-            if i: parts.append(', '); size += 2
-            if t is dict:
-                k = brepr(it[0], n - size, busy)
-                r = k + ': ' + brepr(it[1], n - size - len(k) - 2, busy)
-            else: r = brepr(it, n - size, busy)
-            parts.append(r); size += len(r)
-        if t is tuple and len(v) == 1: parts.append(',')
-        parts.append(cls)
-        return ''.join(parts)
+        if t not in _BRACKETS: return _wrapped(v, t, n, busy)
+        opn, cls = _BRACKETS[t]
+        return _seq(v.items() if t is dict else v, opn, ',)' if t is tuple and len(v) == 1 else cls, n, busy, t is dict)
     finally: busy.discard(id(v))
 
 def describe(v, width=50):
     "`(type name, repr)` of `v`, the repr cut to `width` characters (ending in '...' when cut)."
     try: r = brepr(v, width + 1)
-    except Exception as e: r = f'<repr-error {type(e).__name__}: {e}>'
+    except KeyboardInterrupt: raise   # (the user's Ctrl-C, not the value's)
+    except BaseException as e: r = f'<repr-error {type(e).__name__}: {e}>'   # a `__repr__` raising SystemExit too
     if len(r) > width: r = r[:width-3] + '...'
     return type(v).__name__, r
 
