@@ -1,5 +1,5 @@
 """Random small functions (nested loops, if/else, break/continue, for/else, while, try/except/finally, with, return,
-raise, yield, generator expressions, calls) traced with quiet lines and with every line reporting: the results must
+raise, yield, recursive `yield from`, generator expressions, calls) traced with quiet lines and with every line reporting: the results must
 be the same, for several sizes and sample policies. Fixed seeds, so a failure names its program."""
 import importlib.util, inspect, random
 import pytest
@@ -40,7 +40,10 @@ def program(seed):
     r = random.Random(seed)
     lines = ['import contextlib', 'def helper(v):', '    for q in range(v % 3):', '        v += q', '    return v % 11',
              'def f(n):', '    t = u = i = 0']
-    for _ in range(r.randint(2, 5)): stmt(r, 0, False, lines, 1)
+    for _ in range(r.randint(2, 5)):
+        if r.random() < 0.06:   # `f` a recursive generator, delegating to itself (its calls past the cap go dark)
+            lines += ['    if n > 1:', '        ' + r.choice(['yield from f(n // 4)', 't += len([(yield from f(n // 4))])'])]
+        stmt(r, 0, False, lines, 1)
     if r.random() < 0.7: lines.append('    return t')
     return '\n'.join(lines) + '\n'
 
