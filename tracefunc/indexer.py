@@ -582,7 +582,8 @@ def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, ski
     def entries_of(x): return [k for k, s in enumerate(stmts) if s is x and ins[k].offset in starts]
     joins = {}
     for u in range(len(ins)):
-        if not ride(u) or any(stmts[k] is stmts[u] and ins[k].offset in specials for k in range(len(ins))): continue
+        # (a join whose own line leads only to its rides goes quiet as it is, and the lines before it with it)
+        if not ride(u) or ins[u].offset in quiet or any(stmts[k] is stmts[u] and ins[k].offset in specials for k in range(len(ins))): continue
         J, xs, ok, ways = stmts[u], set(), True, set()
         for p in prev[u]:
             if jump_of(p) in jumps: ways.add(jump_of(p)); continue
