@@ -432,6 +432,7 @@ class Session:
         self.counting = threading.Lock()   # `active`, the recorded calls running: threads may start and end them at once
         self.switching = threading.RLock()   # silencing and waking events (`quiet`, `wake`): threads may do both at once
         self.failure = None   # what `fail` noted when a callback failed: the trace is complete only up to there
+        self.hot = None       # the namespace of the hot callbacks, while they are registered (see `_hot_names`)
         self.claims = itertools.count()   # the order of the recorded calls (see `on_start`)
         self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
         # names that nested code reads from an enclosing frame (a generator expression's first iterable)
@@ -578,7 +579,7 @@ def stop(self:Session):
         if hasattr(M, 'clear_tool_id'): M.clear_tool_id(t)   # 3.14+: everything the id holds, whatever armed it
         M.free_tool_id(t)
     self.release_frames()
-    self.stop_frame = None   # the caller's frame holds this session: break the cycle
+    self.stop_frame = self.hot = None   # the caller's frame and the callbacks' namespace hold this session: break the cycles
 
 @patch
 def __enter__(self:Session): return self.start()
@@ -821,11 +822,12 @@ def finish(self:Session, st):
         if over: self.disarm(); self.release_frames()
 
 # %% ../nbs/01_monitor.ipynb #424f3458
-def bind(fn, **names):
-    """`fn` with `names` added to its globals. The callbacks below read their session's tables this way: a closure's
-    variables are copied into the frame of every call (about 35 instructions each, per call), globals cost nothing
-    until read."""
-    return types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__, fn.__closure__)
+def bind(fn, ns=None, **names):
+    """`fn` with `names` added to its globals (or with globals `ns`, which other callbacks share). The callbacks below
+    read their session's tables this way: a closure's variables are copied into the frame of every call (about 35
+    instructions each, per call), globals cost nothing until read."""
+    return types.FunctionType(fn.__code__, {**fn.__globals__, **names} if ns is None else ns, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
 
 _LAST_RIDE = ~RIDE   # entries at or below it are rides
 
@@ -945,20 +947,23 @@ def _unrecorded(r, f):
     return DISABLE
 
 def _hot_names(sess):
-    "The names the hot callbacks of session `sess` read as globals (see `bind`)."
+    """The namespace the hot callbacks of session `sess` share, built once (a copy of this module's globals, about 3 KiB,
+    with the session's tables: see `bind`); `Session.stop` lets go of it."""
+    if sess.hot is not None: return sess.hot
     root = sess.root
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_entry_at=root.entry_at,
                  root_dummy=root.dummy, state_of=sess.frames.get, leave=sess.leave, on_append=sess.on_append,
                  on_special=sess.on_special, wake_line=sess.wake_line, wake_fed=sess.wake_fed, silenced=sess.silenced,
                  fail=sess.fail, root_sends=root.table.sends, ends=sess.slots.ends, nil=len(sess.index.lines),
                  other=(None, None))   # (code, its run): the nested code object seen last
-    names['unrecorded'], names['unrecorded_call'] = bind(_unrecorded, **names), bind(_unrecorded_call, **names)
-    names['other_offset'] = bind(_other_offset, **names)
-    return names
+    ns = sess.hot = {**_on_instruction.__globals__, **names}
+    for name, fn in (('unrecorded', _unrecorded), ('unrecorded_call', _unrecorded_call), ('other_offset', _other_offset)):
+        ns[name] = bind(fn, ns)
+    return ns
 
 def instruction_handler(sess):
     "The INSTRUCTION callback of session `sess`."
-    return bind(_on_instruction, **_hot_names(sess))
+    return bind(_on_instruction, _hot_names(sess))
 
 # %% ../nbs/01_monitor.ipynb #613e454a
 def _on_branch(code, offset, dest):
@@ -987,7 +992,7 @@ def _on_branch(code, offset, dest):
 
 def branch_handler(sess):
     "The BRANCH callback of session `sess`."
-    return bind(_on_branch, **_hot_names(sess))
+    return bind(_on_branch, _hot_names(sess))
 
 # %% ../nbs/01_monitor.ipynb #1cd7b678
 def _on_resume(code, offset):
