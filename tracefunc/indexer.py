@@ -466,6 +466,10 @@ def _join(t, prev, stmts, regions, head=False):
     return None
 
 # %% ../nbs/00_indexer.ipynb #e6c2a2e5
+def _offsets(ins, js):
+    "The offsets of instructions `js`, their cache entries included (a traceback or a frame may point there)."
+    return [o for j in js for o in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2)]
+
 def _silent_chains(ins, stmts, by_off, caught, starts, specials):
     """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
     (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
@@ -517,7 +521,7 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
             if stmts[p] is None and p >= first: break    # some instruction with no line comes before: unknown
             if stmts[p] is not None and stmts[p] is not s: feeders.add(stmts[p].idx)
         else:
-            offs = [o for j in seen for o in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2)]
+            offs = _offsets(ins, seen)
             if any(o in silent for o in offs): continue   # cache entries included: a traceback may point there
             into = chain[e] if e in hd else chain.get(e, ()) + (s.idx,)
             for o in offs: silent[o] = into
@@ -580,10 +584,11 @@ def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, ski
                 ride(s) and stmts[s] is not stmts[p] for s in (t, f)): jumps[p] = t, f
     def region(e): return _region(e, ins, stmts, nxt, loops)
     def entries_of(x): return [k for k, s in enumerate(stmts) if s is x and ins[k].offset in starts]
+    with_specials = {stmts[by_off[o]] for o in specials}   # (lines with a rare offset: left as they are)
     joins = {}
     for u in range(len(ins)):
         # (a join whose own line leads only to its rides goes quiet as it is, and the lines before it with it)
-        if not ride(u) or ins[u].offset in quiet or any(stmts[k] is stmts[u] and ins[k].offset in specials for k in range(len(ins))): continue
+        if not ride(u) or ins[u].offset in quiet or stmts[u] in with_specials: continue
         J, xs, ok, ways = stmts[u], set(), True, set()
         for p in prev[u]:
             if jump_of(p) in jumps: ways.add(jump_of(p)); continue
@@ -598,7 +603,7 @@ def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, ski
                         for y in rj[1])
         for x in xs if ok else ():   # each line before it leads nowhere else, and reports each time it runs
             es = entries_of(x)
-            ok = ok and bool(es) and not any(stmts[k] is x and ins[k].offset in specials for k in range(len(ins)))
+            ok = ok and bool(es) and x not in with_specials
             for e in es if ok else ():
                 r = region(e)
                 ok = ok and r is not None and r[1] == {u}
@@ -623,16 +628,12 @@ def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, ski
         del rides[o]
         skips.pop(o, None)
         quiet[o] = tuple(sorted(x.idx for x in xs))
-        for j in seen:   # (an exception or a return in the join's line, run unreported after one of those lines)
-            for off in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2):
-                silent.setdefault(off, (J.idx,))
+        for off in _offsets(ins, seen): silent.setdefault(off, (J.idx,))   # (an exception or a return in its line)
         for x in xs:
             via[x.idx] = J.idx
             for e in entries_of(x):   # (it always reports: nothing of it runs unreported)
                 quiet.pop(ins[e].offset, None)
-                for j in region(e)[0]:
-                    for off in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2):
-                        silent.pop(off, None); setups.pop(off, None)
+                for off in _offsets(ins, region(e)[0]): silent.pop(off, None); setups.pop(off, None)
     for p, (t, f) in used.items():   # a destination entered from the jump alone: the branch ride takes its place
         for s in (t, f):
             if s not in joins:
