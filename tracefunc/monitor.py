@@ -200,6 +200,7 @@ _HOW = {**{t: _bracketed for t in _BRACKETS}, **{t: _wrapped for t in (collectio
         types.MappingProxyType: _mappingproxy, types.MethodType: _method, types.ModuleType: _module, weakref.ref: _weakref}
 # the ones whose C repr shows `...` where a value is inside itself (those that call `Py_ReprEnter`)
 _GUARDED = {_bracketed, _wrapped, _namespace}
+_SCALARS = {int, float, bool, type(None), complex}   # (the most sampled values: no need to look further)
 _AGAIN = {list: '[...]', dict: '{...}', tuple: '(...)', collections.deque: '[...]'}
 
 def _how(t):
@@ -226,6 +227,7 @@ def brepr(v, n, _busy=None, safe=False):
     With `safe`, no repr that could run the program's code is called (see `describe`)."""
     t = type(v)
     if t is str or t is bytes: return repr(v) if len(v) <= n else _text_prefix(v, n)
+    if t in _SCALARS: return repr(v)
     how, base = _HOW.get(t), t
     if how is None:
         found = _how(t)
