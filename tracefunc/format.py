@@ -286,6 +286,7 @@ def highlight(src):
 _CSS = '''
 .tf-report{margin:.2em 0 .6em 0;line-height:1.35}
 .tf-report .tf-code{font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,monospace);font-size:var(--jp-code-font-size,.9em)}
+.tf-report pre.tf-src{margin:0;padding:0;border:none;background:transparent;color:inherit;line-height:1.35;overflow:visible}
 .tf-report .tf-src,.tf-report .tf-v{white-space:pre}
 .tf-report .tf-muted{opacity:.7;font-style:italic}
 .tf-report table.tf-t{border-collapse:collapse;table-layout:auto;width:auto;margin:.3em 0 .6em 0;border:none}
@@ -333,7 +334,7 @@ def _html_source(line, depth):
     pad = '    ' * depth + ('  ' if arrow else '')
     body = highlight(text).rstrip('\n').replace('\n', '\n' + pad)
     lead = '    ' * depth + ('<span class="tf-muted">↳ </span>' if arrow else '')
-    return f'<span class="tf-code tf-src">{lead}{body}</span>'
+    return f'<pre class="tf-code tf-src">{lead}{body}</pre>'   # (`pre`: HTML tools keep its spaces and line breaks)
 
 def _bar(hits, top):
     "A bar as long as `hits` is of `top`, the hottest line's count."
