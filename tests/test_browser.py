@@ -169,10 +169,16 @@ def contrast(a, b):
     la, lb = sorted((lum(a), lum(b)))
     return (lb + 0.05) / (la + 0.05)
 
-@pytest.fixture(scope='module')
-def light(notebook, browser):
-    browser.get(notebook[1]['light'].as_uri())
+def load(browser, page):
+    "Open exported `page` and wait until its six reports are in the document; what PROBE reads there."
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.get(page.as_uri())
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script(
+        "return document.readyState === 'complete' && document.querySelectorAll('.tf-report').length === 6"))
     return browser.execute_script(PROBE)
+
+@pytest.fixture(scope='module')
+def light(notebook, browser): return load(browser, notebook[1]['light'])
 
 def test_rows_and_bars_as_rendered(light):
     rep = light[0]   # tracefunc(collatz_steps, 27)
@@ -220,8 +226,7 @@ def test_the_diff_in_the_same_style(light):
 
 def test_readable_in_light_and_dark_themes(notebook, browser, light):
     browser.save_screenshot(str(OUT/'notebook-light.png'))
-    browser.get(notebook[1]['dark'].as_uri())
-    dark = browser.execute_script(PROBE)
+    dark = load(browser, notebook[1]['dark'])
     browser.save_screenshot(str(OUT/'notebook-dark.png'))
     assert contrast(light[0]['background'], dark[0]['background']) > 5   # the two themes do differ
     for page in (light, dark):

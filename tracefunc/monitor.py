@@ -146,6 +146,7 @@ _PREFIXES = _prefixes()
 def cell_name(path):
     "IPython's name for the notebook cell compiled as file `path` (`Cell In[4]`); `None` for other files and outside IPython."
     ipy = sys.modules.get('IPython')   # (loaded by every IPython shell: no import here)
+    if ipy is None: return None
     try:
         name = ipy.get_ipython().compile.format_code_name(path)
         return f'{name[0]} {name[1]}' if name else None
