@@ -109,7 +109,8 @@ def test_mistakes_give_one_line_and_exit_2(args, msg):
 @pytest.mark.parametrize('args,msg', [
     (['prog.py:walk', '1', '--target', 'floor'], 'is implemented in C'),
     (['prog.py:Box'], 'is a class'),
-    (['prog.py:walk', 'n=1', 'target_func=2'], "multiple values for keyword argument 'target_func'"),
+    (['prog.py:Box', '-t', 'Box'], 'Box is a class, not a function: trace one of its methods, as -t Box.__init__'),
+    (['prog.py:walk', '1', '-t', 'Box'], 'Box is a class, not a function: trace one of its methods, as -t Box.__init__'),
 ])
 def test_untraceable_targets_give_one_line_and_exit_2(prog, args, msg):
     r = run(*args, cwd=prog)

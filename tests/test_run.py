@@ -259,7 +259,7 @@ def test_json_to_stderr_and_to_a_file(prog):
     assert (d['function'], d['file'], d['lineno'], d['keep'], len(d['calls'])) == ('step', 'prog.py', 8, 'last', 3)
     assert d['calls'][2] == {'stack': ['<module> (prog.py:24)', 'step (prog.py:8)'], 'lines': [
         {'key': 'y = x + 1', 'kind': 'stmt', 'lineno': 9, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']], 'x': [['int', '2']]}},
-        {'key': 'return y', 'kind': 'stmt', 'lineno': 10, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']]}}]}
+        {'key': 'return y', 'kind': 'stmt', 'lineno': 10, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']]}}], 'raised': None}
     assert data[1] == dict(target='nope_mod:f', function=None, file=None, lineno=None, keep=None, calls=[], exception=None, returned=None,
                            error='never found: module nope_mod was never imported')
     out = prog/'out'/'traces.json'
@@ -302,7 +302,6 @@ def test_several_targets_each_with_a_tool_id(prog):
 
 @pytest.mark.parametrize('args,msg', [
     (['-t', 'f', 'missing.py'], 'no such file: missing.py'),
-    (['-t', 'f', '-m', 'no_such_module'], 'No module named no_such_module'),
     (['-t', 'a:b:c', 'mark.py'], "malformed target 'a:b:c': use package.module:Qualname, path/to/file.py:Qualname, or a bare Qualname"),
     (['-t', 'mark.py', 'mark.py'], "target 'mark.py' names a file but no function"),
     (['--bogus', '-t', 'f', 'mark.py'], 'unrecognized arguments: --bogus'),
@@ -318,17 +317,26 @@ def test_mistakes_give_one_line_and_exit_2_before_the_program_runs(tmp_path, arg
     assert (tr.returncode, tr.stdout) == (2, '') and not marker.exists()
     assert tr.stderr.count('\n') == 1 and tr.stderr.startswith('python -m tracefunc: error: ') and msg in tr.stderr, tr.stderr
 
+def test_a_missing_module_exits_1_as_python_m_does(tmp_path):
+    plain, tr = py('-m', 'no_such_module', cwd=tmp_path), traced('-t', 'f', '-m', 'no_such_module', cwd=tmp_path)
+    assert plain.returncode == tr.returncode == 1 and tr.stdout == ''
+    assert plain.stderr.endswith(': No module named no_such_module\n')
+    assert tr.stderr == 'python -m tracefunc: error: No module named no_such_module\n'
+
 @pytest.mark.parametrize('target,note', [
     ('nothing.py:f', 'never found: no such file: nothing.py'),
     ('nope', "not found: mark.py has no function 'nope'"),
     ('json:nope', "not found: json has no function 'nope'"),
     ('math:floor', 'cannot be traced: <built-in function floor> is implemented in C'),
-    ('json:JSONDecoder', "cannot be traced: <class 'json.decoder.JSONDecoder'> is a class"),
+    ('json:JSONDecoder', "cannot be traced: JSONDecoder is a class, not a function: trace one of its methods, as -t json:JSONDecoder.__init__"),
+    ('Box', "cannot be traced: Box is a class, not a function: trace one of its methods, as -t Box.__init__"),
+    ('mark.py:Box', "cannot be traced: Box is a class, not a function: trace one of its methods, as -t mark.py:Box.__init__"),
+    ('/tmp:f', 'never found: /tmp is a directory, not a Python file'),
 ])
 def test_a_target_not_found_or_not_traceable_is_said_at_the_end_and_the_program_runs(tmp_path, target, note):
     "SPEC 6.1: a target never found is said in one line naming it, not an error: the exit status is the program's."
     marker = tmp_path/'ran'
-    write(tmp_path, 'mark.py', f'open({str(marker)!r}, "w").close()\nimport math, json\nprint("ran")\nraise SystemExit(3)\n')
+    write(tmp_path, 'mark.py', f'open({str(marker)!r}, "w").close()\nimport math, json\nprint("ran")\nclass Box: pass\nraise SystemExit(3)\n')
     tr = traced('-t', target, 'mark.py', cwd=tmp_path)
     assert (tr.returncode, tr.stdout) == (3, 'ran\n') and marker.exists()
     assert tr.stderr.count('\n') == 1 and tr.stderr.startswith(f'tracefunc: {target}: {note}'), tr.stderr
