@@ -20,7 +20,7 @@ With `--suite`, the variants are `plain` and `called` (one `--tracefunc` per `-t
 in DIR, run with interpreter PY (default: this one; tracefunc must be installed there). The goals are printed next to
 the generated suite's ratios: at most 1.15x the wall time of plain for `called`, 1.05x for `never called`.
 """
-import argparse, os, re, resource, statistics, subprocess, sys, tempfile, textwrap, time
+import argparse, os, re, resource, shutil, statistics, subprocess, sys, tempfile, textwrap, time
 from pathlib import Path
 
 TARGET = '''
@@ -87,9 +87,12 @@ def cpu():
     u = resource.getrusage(resource.RUSAGE_CHILDREN)
     return u.ru_utime + u.ru_stime
 
+CACHE = tempfile.mkdtemp(prefix='suite-cost-pycache-')   # (byte code cached, as a user's runs have it, outside the repository)
+
 def run_once(python, args, cwd):
     "Wall time and CPU time (user + system) of one `python -m pytest ARGS` run in `cwd`, and its output."
-    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_ADDOPTS', 'COV_CORE', 'COVERAGE'))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_ADDOPTS', 'COV_CORE', 'COVERAGE', 'PYTHONDONTWRITEBYTECODE'))}
+    env['PYTHONPYCACHEPREFIX'] = CACHE
     t, c = time.perf_counter(), cpu()
     r = subprocess.run([python, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', *args], cwd=cwd, capture_output=True,
                        text=True, env=env)
@@ -188,6 +191,7 @@ def main(argv=None):
         if not a.target: p.error('--suite needs at least one -t TARGET')
         real_suite(a)
     else: generated(a)
+    shutil.rmtree(CACHE, ignore_errors=True)
     return 0
 
 if __name__ == '__main__': sys.exit(main())

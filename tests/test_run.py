@@ -387,3 +387,65 @@ def test_output_path_is_fixed_before_the_program_runs(tmp_path):
     assert tr.returncode == 0 and not (tmp_path/'out').exists()
     first, rest = tr.stderr.split('\n', 1)
     assert first.startswith(f"tracefunc: cannot write {tmp_path/'out'/'r.txt'}: ") and rest.startswith('f (moves.py:2): 1 call\n')
+
+def test_sigterm_writes_the_reports_then_ends_the_process_by_it(tmp_path):
+    "A SIGTERM (kill, a job system stopping the job): the reports so far are written, then the process ends by SIGTERM as untraced."
+    write(tmp_path, 'wait.py', '''
+        import time
+        def tick(i):
+            return i + 1
+        n = 0
+        while True:
+            n = tick(n)
+            if n == 3: print('ready', flush=True)
+            time.sleep(0.01)
+        ''')
+    plain = subprocess.Popen([sys.executable, 'wait.py'], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([sys.executable, '-m', 'tracefunc', '-t', 'tick', '-n', '2', 'wait.py'], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for q in (plain, p):
+            assert q.stdout.readline() == 'ready\n'
+            q.send_signal(signal.SIGTERM)
+        (_, plain_err), (out, err) = plain.communicate(timeout=60), p.communicate(timeout=60)
+    finally: plain.kill(); p.kill()
+    assert plain.returncode == p.returncode == -signal.SIGTERM and plain_err == '' and out == ''
+    assert err.startswith('tick (wait.py:2): 2 calls\n') and '1×  return i + 1  # i = 1' in err, err
+
+def test_a_closed_stderr_without_o_is_a_mistake(tmp_path):
+    "With stderr closed and no -o, the reports have nowhere to go: exit status 2 before the program starts (said nowhere)."
+    write(tmp_path, 'mark.py', 'print("ran")\n')
+    r = subprocess.run([sys.executable, '-m', 'tracefunc', '-t', 'f', 'mark.py'], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60, preexec_fn=lambda: os.close(2))
+    assert (r.returncode, r.stdout) == (2, '')
+
+@pytest.mark.parametrize('output,msg', [('.', 'cannot write .: it is a directory'), ('nodir/out.txt', 'cannot write nodir/out.txt: no such directory'),
+                                        ('/proc/self/out.txt', 'cannot write /proc/self/out.txt: permission denied')])
+def test_an_output_file_that_cannot_be_written_is_one_line(tmp_path, output, msg):
+    write(tmp_path, 'mark.py', 'print("ran")\n')
+    if output.startswith('/proc') and (not os.path.isdir('/proc/self') or os.access('/proc/self', os.W_OK)): pytest.skip('no /proc/self')
+    tr = traced('-o', output, '-t', 'f', 'mark.py', cwd=tmp_path)
+    assert (tr.returncode, tr.stdout, tr.stderr) == (2, '', f'python -m tracefunc: error: {msg}\n')
+
+def test_a_directory_as_the_script_is_one_line(tmp_path):
+    (tmp_path/'pkg').mkdir()
+    tr = traced('-t', 'f', 'pkg', cwd=tmp_path)
+    assert (tr.returncode, tr.stderr) == (2, f'python -m tracefunc: error: pkg is a directory: give the path of its script (say pkg/__main__.py)\n')
+
+def test_a_call_that_raised_says_so_in_the_report(tmp_path):
+    "SPEC 6.1: in the run form's report, each call that raised has its `Raised ExcType: message` line (text and JSON)."
+    write(tmp_path, 'parse.py', '''
+        def parse(s):
+            return int(s)
+        for s in ('1', 'x', '3'):
+            try: parse(s)
+            except ValueError: pass
+        ''')
+    tr = traced('-t', 'parse', 'parse.py', cwd=tmp_path)
+    assert tr.returncode == 0
+    assert tr.stderr.split('\n\n')[1:] == ['── call 1 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'1\'',
+        '── call 2 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'x\'',
+        "Raised ValueError: invalid literal for int() with base 10: 'x'",
+        '── call 3 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'3\'\n']
+    d = json.loads(traced('--json', '-t', 'parse', 'parse.py', cwd=tmp_path).stderr)
+    assert [c['raised'] for c in d[0]['calls']] == [None, {'type': 'ValueError', 'message': "invalid literal for int() with base 10: 'x'"}, None]

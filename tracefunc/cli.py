@@ -9,7 +9,10 @@ code. `--target NAME` traces the calls of another function of the file (`Class.m
 `package.module:Qualname` a function of a module the file imports), and `--unhit` lists the lines that never ran.
 Exit status: 0 when the function returned, 1 when it raised (the report then ends with the exception), 2 when the
 command line is wrong (no such file or function, an argument that is not a literal), with a one-line message and
-no traceback.
+no traceback. A call cut short keeps its report: after `sys.exit(N)` the status is N, and Ctrl-C (SIGINT) or SIGTERM
+end the process by that signal once the report so far is printed (a shell says 130, 143). What the file raises while
+it loads is shown as `python file.py` shows it (status 1). When `-t` names the target, each of its calls that raised
+says `Raised ExcType: message`.
 
 The second form runs a program and traces functions wherever the program calls them:
 `python -m tracefunc [OPTIONS] -t TARGET [-t TARGET ...] script.py ARGS...`, or `... -m package.module ARGS...`.
@@ -19,9 +22,14 @@ uncaught exception prints its traceback and exits 1, Ctrl-C exits 130). Each TAR
 `path/to/file.py:Qualname`, or a bare `Qualname` of the script itself) is armed as soon as its code exists, without
 importing anything the program does not import (see [targets](07_targets.ipynb)). When the program ends, however
 it ends, each target's report goes to stderr, or to `-o FILE`; `--json` writes a list with one `to_dict()` object
-per target instead. A target that was never called, or never found, is said in one line. Options: `-n/--calls N`
+per target instead; a call that raised says `Raised ExcType: message`. A SIGTERM writes the reports before it ends
+the process. A target that was never called, or never found, is said in one line. Options: `-n/--calls N`
 (calls recorded per target, 10 by default), `--samples N`, `--keep first|last|ends`, `--width N`, `--unhit`. Child
-processes are not traced.
+processes are not traced. A `-m` module that does not exist exits with status 1 as `python -m` does; a `-o` file
+that cannot be written is a mistake of the command line (status 2, before the program starts).
+
+In both forms, a closed pipe (`| head`) ends the command quietly (by SIGPIPE: a shell says 141), and no input makes
+the command print a traceback of its own.
 
 Docs: https://example.github.io/tracefunc/cli.html.md"""
 
@@ -172,7 +180,13 @@ def call_traced(fn, args, kwargs, target, name, incl_unhit=False, stacks=False, 
         ts.stop()
         raise CliError((t.problem or ts.tracers[t][1]).split(': ', 1)[1])
     first = code and (code.co_qualname, code.co_filename)   # (stacks start at `fn`)
-    restore = on_sigterm(lambda: terminated(ts.stop(first=first)[t]))
+    def results(ret=None, ended=None):
+        res = ts.stop(first=first)[t]
+        if isinstance(res, str): raise CliError(res)   # tracefunc itself failed
+        res.ret, res.returned, res.exc = ret, ended is None, ended
+        if not stacks: res[:] = [('', d) for _, d in res]
+        return res
+    restore = on_sigterm(lambda: terminated(results()))
     ret, ended = None, None
     try:
         ret = fn(*args, **kwargs)
@@ -180,13 +194,8 @@ def call_traced(fn, args, kwargs, target, name, incl_unhit=False, stacks=False, 
             import asyncio
             ret = asyncio.run(ret)
     except BaseException as e: ended = e
-    finally:
-        restore()
-        res = ts.stop(first=first)[t]
-    if isinstance(res, str): raise CliError(res)   # tracefunc itself failed
-    res.ret, res.returned, res.exc = ret, ended is None, ended
-    if not stacks: res[:] = [('', d) for _, d in res]
-    return res
+    finally: restore()
+    return results(ret, ended)
 
 # %% ../nbs/04_cli.ipynb #3947be80
 def exit_status(e):
@@ -224,7 +233,8 @@ def trace_call(argv):
     if sys.stdout is None: raise CliError('stdout is closed: the report has nowhere to go')
     out = sys.stdout
     def terminated(res):   # (a SIGTERM during the call: the report so far)
-        res.keep = 'first'
+        res.keep, res.returned = 'first', False
+        if not a.target: res.raised = {}
         say(_report(res, a.json, 'Terminated by SIGTERM'), out)
     with contextlib.redirect_stdout(sys.stderr) if a.json else contextlib.nullcontext():
         try: mod, fn = load_function(a.func)
@@ -237,6 +247,7 @@ def trace_call(argv):
         res = call_traced(fn, args, kwargs, target, a.target or a.func.rpartition(':')[2], a.unhit, stacks=bool(a.target),
                           terminated=terminated)
     res.keep = 'first'   # the first hits of each line are sampled
+    if not a.target: res.raised = {}   # (the call is the run: its outcome, at the end, says what it raised)
     if not say(_report(res, a.json), out): return quiet(out)
     return 0 if res.exc is None else exit_status(res.exc)
 

@@ -10,7 +10,10 @@ output, and for passing tests with `-rA`; a test that did not call the target ge
 `--tracefunc-json DIR` also writes each such test's traces to `DIR/<test id made file-safe>.json`: a list of one
 `to_dict()` object per target, as `python -m tracefunc --json` writes. The terminal summary says, per target, how
 many tests called it, and names a target that no test called or that cannot be found; neither changes the
-outcome of the run.
+outcome of the run. A call that raised says `Raised ExcType: message` in its section, and stacks start at the test
+function (no frame of pytest's or unittest's machinery before it). With pytest-xdist (`pytest -n N`), the sections,
+the summary and the JSON files are the same as without it. A `--tracefunc-json` path that cannot be written is a
+usage error, said in one line before any test runs.
 
 The plugin comes with the package (a `pytest11` entry point) and stays out of the way unless asked: without
 `--tracefunc` it takes no `sys.monitoring` tool id, prints nothing, and imports nothing of tracefunc beyond this
@@ -71,6 +74,7 @@ class TraceTests:
         self.ts = TargetSet(targets, cut=lambda qualname, path: path.startswith(dirs), root=str(config.rootpath),
                             option='--tracefunc', max_calls=opt('tracefunc_calls'), max_samples=opt('tracefunc_samples'))
         self.reports, self.json_names = {}, {}   # the reports of the test running; test id -> its JSON file's name
+        self.early = {}   # test id -> its setup and call reports by phase, until its teardown report comes (see `logreport`)
         # what the tests' reports said (see `tally`): tests traced, JSON files written; per target, tests that called it,
         # the best reason why none did, and tests that could not trace it
         self.tests, self.written, self.json_error = 0, 0, None
@@ -123,21 +127,23 @@ def _finish(self, item):
     results = self.ts.stop(first=_test_frame(item), keep_idle=True)
     targets = self.ts.targets
     called = [not isinstance(r := results.get(t), (str, type(None))) and len(r) > 0 for t in targets]
-    info = dict(called=called, written=0, json_error=None,
+    sections = [(f'tracefunc {t}', report_text(results[t])) for t, c in zip(targets, called) if c]
+    info = dict(called=called, written=0, json_error=None, sections=sections, pid=os.getpid(),
                 notes=[None if c else self.note(t) for t, c in zip(targets, called)],
                 untraced=[r if isinstance(r := results.get(t), str) else None for t in targets])   # no free tool id
-    if any(called):
-        sections = [(f'tracefunc {t}', report_text(results[t])) for t, c in zip(targets, called) if c]
-        rep = self.reports.get('call') or self.reports.get('setup')
-        down = self.reports.get('teardown')
-        for r in [rep] + ([down] if down is not None and down.failed and down is not rep else []):
+    down = self.reports.get('teardown')
+    if sections:
+        for r in [_shown(self.reports)] + ([down] if down is not None and down.failed else []):
             if r is not None: r.sections.extend(sections)
         if self.json_dir: self.write_json(item, results, info)
-    # the summary adds up what the reports say: with pytest-xdist, the reports are all that comes back from the workers
-    down = self.reports.get('teardown')
+    # what the summary adds up travels on the teardown report: with pytest-xdist, reports are all that comes back
     if down is not None: down.tracefunc = info
     else: self.tally(info)   # (the protocol ended without a teardown report)
 TraceTests.finish = _finish
+
+def _shown(reports):
+    "Of a test's reports by phase, the one pytest shows for it: the call's, or the setup's when the setup failed."
+    return reports.get('call') or reports.get('setup')
 
 def _note(self, t):
     "Why `t` has no trace in a test that did not call it, and how much that says: found (2), cannot be traced (1), never found (0)."
@@ -158,7 +164,14 @@ TraceTests.write_json = _write_json
 # %% ../nbs/08_pytest.ipynb #29fa61a4
 def _logreport(self, report):
     info = getattr(report, 'tracefunc', None)
-    if isinstance(info, dict): self.tally(info)
+    if not isinstance(info, dict):
+        if report.when != 'teardown': self.early.setdefault(report.nodeid, {})[report.when] = report
+        return
+    self.tally(info)
+    early = self.early.pop(report.nodeid, {})
+    if info['pid'] != os.getpid() and info['sections']:   # from an xdist worker, which sent its call report before the
+        rep = _shown(early)                                # teardown ended the trace: the section goes on it here
+        if rep is not None: rep.sections.extend(tuple(s) for s in info['sections'])
 TraceTests.pytest_runtest_logreport = _logreport
 
 def _tally(self, info):
