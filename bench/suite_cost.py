@@ -187,6 +187,7 @@ def main(argv=None):
     p.add_argument('--python', default=sys.executable, help='with --suite: the interpreter to run pytest with')
     p.add_argument('pytest_args', nargs='*', help='with --suite: more pytest arguments (after --)')
     a = p.parse_args(argv)
+    if os.sep in a.python: a.python = os.path.abspath(a.python)   # (the runs start in the suite's directory)
     if a.suite:
         if not a.target: p.error('--suite needs at least one -t TARGET')
         real_suite(a)

@@ -234,7 +234,7 @@ def trace_call(argv):
     out = sys.stdout
     def terminated(res):   # (a SIGTERM during the call: the report so far)
         res.keep, res.returned = 'first', False
-        if not a.target: res.raised = {}
+        if target is fn: res.raised = {}
         say(_report(res, a.json, 'Terminated by SIGTERM'), out)
     with contextlib.redirect_stdout(sys.stderr) if a.json else contextlib.nullcontext():
         try: mod, fn = load_function(a.func)
@@ -247,7 +247,7 @@ def trace_call(argv):
         res = call_traced(fn, args, kwargs, target, a.target or a.func.rpartition(':')[2], a.unhit, stacks=bool(a.target),
                           terminated=terminated)
     res.keep = 'first'   # the first hits of each line are sampled
-    if not a.target: res.raised = {}   # (the call is the run: its outcome, at the end, says what it raised)
+    if target is fn: res.raised = {}   # (the call is the run: its outcome, at the end, says what it raised)
     if not say(_report(res, a.json), out): return quiet(out)
     return 0 if res.exc is None else exit_status(res.exc)
 
@@ -333,7 +333,8 @@ def report_at_exit(ts, output=None, as_json=False):
         done.append(True)
         try: os.chdir(cwd)   # paths in the reports are relative to where the command ran, wherever the program went
         except OSError: pass
-        write_reports(ts, ts.stop(), output, as_json, err)
+        try: write_reports(ts, ts.stop(), output, as_json, err)
+        except KeyboardInterrupt: die_by(signal.SIGINT)   # (Ctrl-C while the reports are written: no traceback of ours)
     atexit.register(report)
     if hasattr(os, 'register_at_fork'): os.register_at_fork(after_in_child=lambda: ts.stop() if ts.running else None)
     return report
