@@ -484,7 +484,8 @@ def noting_raises(self:Session, on_unwind):
     unwinds: `raised[call order] = (type name, message)`, a description (the exception is not kept). `GeneratorExit`,
     the way `close()` ends a generator, is not noted."""
     g = on_unwind.__globals__   # (its own namespace, see `bind`: it ends a frame with `_end`, bound as `end`)
-    end, frames, raised = g['end'], self.frames, self.raised
+    end, frames, raised = g.get('end'), self.frames, self.raised
+    if end is None: return on_unwind
     def end_noting(r, f, exc=None, offset=None):
         st = frames.get(f)
         if st is not None and st.root and exc is not None and not isinstance(exc, GeneratorExit):

@@ -351,12 +351,14 @@ def report_text(res):
     "The text report of `TraceResults` `res`, with `Raised ExcType: message` after each call that raised (`res.raised`)."
     raised = getattr(res, 'raised', None)
     if not raised: return str(res)
-    bare = copy.copy(res)
-    bare.exc, bare.ret, bare.returned = None, None, False
-    text = str(bare)
-    end = str(res)[len(text):]   # the run's own outcome (`Raised ...`, `Returned ...`) when `res` is a `tracefunc` run's
+    if res.exc is None and res.ret is None and not res.returned: text, end = str(res), ''
+    else:   # the run's own outcome (`Raised ...`, `Returned ...`) comes after the calls
+        bare = copy.copy(res)
+        bare.exc, bare.ret, bare.returned = None, None, False
+        text = str(bare)
+        end = str(res)[len(text):]
     blocks = _CALL.split(text)
-    if len(blocks) != len(res) + 1: return f'{text}\n\n{raised_line(raised[len(res) - 1])}{end}'   # one call, no header
+    if len(blocks) != len(res) + 1: return f'{text}\n\n{raised_line(next(iter(raised.values())))}{end}'   # one call, no header
     for i, r in raised.items():
         body = blocks[i + 1].rstrip('\n')
         blocks[i + 1] = f'{body}\n\n{raised_line(r)}{blocks[i + 1][len(body):]}'
