@@ -3,6 +3,7 @@ import json, os, re, subprocess, sys, textwrap
 from pathlib import Path
 
 import pytest
+from conftest import message
 
 LIB = '''
 def mean(xs):
@@ -219,3 +220,174 @@ def test_pytest_cov(proj):
     assert r.returncode == 1 and sections(r.stdout) == {('test_mean_fails', 'tracefunc calc:mean'): MEAN_FAILS}
     lines = json.loads((proj/'cov.json').read_text())['files']['calc.py']
     assert (lines['executed_lines'], lines['missing_lines']) == ([1, 2, 3, 4, 6, 7], [8])
+
+MORE_TESTS = '''
+import pytest
+from calc import mean, Stats
+
+@pytest.mark.parametrize('xs', [[1], [1, 3], [2, 4, 6], [5, 5]])
+def test_means(xs):
+    assert mean(xs) == xs[len(xs) // 2]
+
+def test_spread():
+    assert Stats().spread([mean([1, 3]), 7]) == 5
+'''
+
+def test_xdist_gives_the_same_sections_summary_and_json_files(proj):
+    "SPEC 6.2: with pytest-xdist (-n 2) the sections, the summary and the --tracefunc-json files are those of a run without it."
+    pytest.importorskip('xdist')
+    (proj/'test_more.py').write_text(MORE_TESTS)
+    args = ['-rA', 'test_calc.py', 'test_more.py', '-k', 'not lazy', '--tracefunc', 'calc:mean', '--tracefunc', 'lazy_mod:late',
+            '--tracefunc', 'calc:nope', '--tracefunc', 'never_imported:f', '--tracefunc', 'calc:Stats']
+    try: one, two = pytest_run(proj, *args, '--tracefunc-json', 'one'), pytest_run(proj, '-n', '2', *args, '--tracefunc-json', 'two')
+    finally: (proj/'test_more.py').unlink()
+    assert one.returncode == two.returncode == 1, two.stdout + two.stderr
+    assert '[gw0]' in two.stdout and '[gw1]' in two.stdout   # (both workers ran tests that called the target)
+    s = sections(one.stdout)
+    assert len(s) == 7 and sections(two.stdout) == s
+    assert s[('test_means[xs3]', 'tracefunc calc:mean')].splitlines()[2] == '── call 1 of 1: test_means (test_more.py:7) → mean (calc.py:1)'
+    assert summary(one.stdout) == ['calc:mean: called in 7 of 8 tests', 'lazy_mod:late: never found: module lazy_mod was never imported',
+        "calc:nope: not found: calc has no function 'nope'", 'never_imported:f: never found: module never_imported was never imported',
+        'calc:Stats: cannot be traced: Stats is a class, not a function: trace one of its methods, as --tracefunc calc:Stats.__init__',
+        f'traces of 7 tests written to {proj/"one"}']
+    assert summary(two.stdout) == summary(one.stdout)[:-1] + [f'traces of 7 tests written to {proj/"two"}']
+    files = sorted(os.listdir(proj/'one'))
+    assert len(files) == 7 and sorted(os.listdir(proj/'two')) == files
+    assert all(json.loads((proj/'one'/f).read_text()) == json.loads((proj/'two'/f).read_text()) for f in files)
+
+@pytest.mark.parametrize('kind', ['file', 'under a file', 'unwritable'])
+def test_a_bad_json_directory_is_one_line_before_any_test(proj, tmp_path, kind):
+    "SPEC 6.2: a --tracefunc-json path that is a file, or a directory that cannot be made or written to: a usage error (exit 4)."
+    (tmp_path/'afile').write_text('x')
+    path, msg = {'file': (tmp_path/'afile', '{} is a file, not a directory'),
+                 'under a file': (tmp_path/'afile'/'sub', 'cannot make directory {}: Not a directory'),
+                 'unwritable': (tmp_path/'ro', 'cannot write to directory {}')}[kind]
+    if kind == 'unwritable':
+        path.mkdir(); path.chmod(0o555)
+        if os.access(path, os.W_OK): path = Path('/proc/self')   # (root writes anywhere, but not there)
+        if os.access(path, os.W_OK) or not path.is_dir(): pytest.skip('no directory here that this user cannot write to')
+    r = pytest_run(proj, '-q', '--tracefunc', 'calc:mean', '--tracefunc-json', str(path))
+    assert r.returncode == 4 and 'passed' not in r.stdout and 'INTERNALERROR' not in r.stdout + r.stderr, r.stdout + r.stderr
+    assert r.stderr.strip().splitlines() == ['ERROR: --tracefunc-json: ' + msg.format(path)]
+
+RAISES = '''
+import pytest
+from calc import mean
+
+def test_caught():
+    assert mean([4]) == 4
+    with pytest.raises(ZeroDivisionError):
+        mean([])
+
+def test_uncaught():
+    mean([])
+'''
+
+def test_a_call_that_raised_says_so_in_its_section_and_json(proj):
+    "SPEC 6.2: a test's section says which call raised and what; the JSON call has `raised`."
+    (proj/'test_raises.py').write_text(RAISES)
+    try: r = pytest_run(proj, '-rA', 'test_raises.py', '--tracefunc', 'calc:mean', '--tracefunc-json', 'raises')
+    finally: (proj/'test_raises.py').unlink()
+    assert r.returncode == 1
+    zero = message(lambda: 1 / 0)
+    s = sections(r.stdout)
+    caught = s[('test_caught', 'tracefunc calc:mean')].split('\n\n')
+    assert caught[1].startswith('── call 1 of 2: test_caught (test_raises.py:6) → mean (calc.py:1)') and 'Raised' not in caught[1]
+    assert caught[2].startswith('── call 2 of 2: test_caught (test_raises.py:8) → mean (calc.py:1)')
+    assert caught[3:] == [f'Raised ZeroDivisionError: {zero}']
+    assert s[('test_uncaught', 'tracefunc calc:mean')].endswith(
+        f'1×  return total / len(xs)  # total = 0; xs = []\n\nRaised ZeroDivisionError: {zero}')
+    d = json.loads((proj/'raises'/'test_raises.py_test_caught.json').read_text())
+    assert [c['raised'] for c in d[0]['calls']] == [None, {'type': 'ZeroDivisionError', 'message': zero}]
+
+UNITTESTS = '''
+import functools, unittest
+from unittest import mock
+from calc import mean
+
+def logged(f):
+    @functools.wraps(f)
+    def wrapper(*a, **k):
+        return f(*a, **k)
+    return wrapper
+
+class TestMean(unittest.TestCase):
+    def setUp(self):
+        self.base = mean([2, 4])
+    def test_method(self):
+        self.assertEqual(mean([1, 3]), 2)
+
+@mock.patch('os.getcwd', return_value='/x')
+def test_patched(getcwd):
+    assert mean([5]) == 5
+
+@logged
+def test_wrapped():
+    assert mean([6]) == 6
+'''
+
+def test_stacks_start_at_the_test_function(proj):
+    "SPEC 6.2: no frame of unittest's machinery, nor of a decorator's wrapper, comes before the test (or its setUp)."
+    (proj/'test_unit.py').write_text(UNITTESTS.lstrip('\n'))
+    try: r = pytest_run(proj, '-q', 'test_unit.py', '--tracefunc', 'calc:mean', '--tracefunc-json', 'unit')
+    finally: (proj/'test_unit.py').unlink()
+    assert r.returncode == 0, r.stdout + r.stderr
+    stacks = {f: [c['stack'] for c in json.loads((proj/'unit'/f).read_text())[0]['calls']] for f in os.listdir(proj/'unit')}
+    assert stacks == {
+        'test_unit.py_TestMean_test_method.json': [['TestMean.setUp (test_unit.py:13)', 'mean (calc.py:1)'],
+                                                  ['TestMean.test_method (test_unit.py:15)', 'mean (calc.py:1)']],
+        'test_unit.py_test_patched.json': [['test_patched (test_unit.py:19)', 'mean (calc.py:1)']],
+        'test_unit.py_test_wrapped.json': [['test_wrapped (test_unit.py:23)', 'mean (calc.py:1)']]}
+
+GENERATORS = '''
+def squares(n):
+    return (i * i for i in range(n))
+'''
+
+GEN_TESTS = '''
+import gc
+import gens
+
+OLD = gens.squares(5)
+next(OLD)   # started and suspended before any test: resumed in a later one
+
+def test_{k}():
+    new = gens.squares(3)
+    assert sum(new) == 5
+
+def test_old_resumed():
+    new = gens.squares(3)
+    assert list(zip(new, OLD)) == [(0, 1), (1, 4), (4, 9)]
+'''
+
+WALKS = '''
+import gc, os
+walks = []
+_referrers = gc.get_referrers
+def counting(*objs):
+    walks.append(len(objs))
+    return _referrers(*objs)
+gc.get_referrers = counting
+def pytest_unconfigure(config):
+    with open('walks.txt', 'w') as f: f.write(str(len(walks)))
+'''
+
+def test_no_heap_walk_per_test_and_generators_suspended_before_a_test(tmp_path):
+    "SPEC 6.2: the per-test cost does not grow with the heap: at most one heap walk in a run (the first session's), whatever"
+    " the target holds; a generator of the target started before a test and resumed in it is still no part of its calls."
+    (tmp_path/'gens.py').write_text(GENERATORS.lstrip('\n'))
+    tests = GEN_TESTS.replace('def test_{k}():', '\n'.join(f'def test_{k}():\n    new = gens.squares(3)\n    assert sum(new) == 5\n' for k in range(20)) + 'def _unused():')
+    (tmp_path/'test_gens.py').write_text(tests)
+    line = tests.splitlines().index('    new = gens.squares(3)', tests.index('def test_old_resumed') and tests.splitlines().index('def test_old_resumed():')) + 1
+    (tmp_path/'conftest.py').write_text(WALKS)
+    r = pytest_run(tmp_path, '-q', '-rA', '-k', 'test_0 or test_1 or test_old_resumed or test_19', '--tracefunc', 'gens:squares')
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert int((tmp_path/'walks.txt').read_text()) <= 1
+    s = sections(r.stdout)
+    assert s[('test_old_resumed', 'tracefunc gens:squares')] == textwrap.dedent('''\
+        squares (gens.py:1): 1 call
+
+        ── call 1 of 1: test_old_resumed (test_gens.py:{line}) → squares (gens.py:1)
+        1×  return (i * i for i in range(n))
+        3×      ↳ (i * i for i in range(n))   # i = 0 → 1 → 2; n = 3''').format(line=line)
+    assert summary(r.stdout) == ['gens:squares: called in 13 of 13 tests']   # (test_0, test_1, test_10 to test_19, test_old_resumed)

@@ -259,7 +259,7 @@ def test_json_to_stderr_and_to_a_file(prog):
     assert (d['function'], d['file'], d['lineno'], d['keep'], len(d['calls'])) == ('step', 'prog.py', 8, 'last', 3)
     assert d['calls'][2] == {'stack': ['<module> (prog.py:24)', 'step (prog.py:8)'], 'lines': [
         {'key': 'y = x + 1', 'kind': 'stmt', 'lineno': 9, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']], 'x': [['int', '2']]}},
-        {'key': 'return y', 'kind': 'stmt', 'lineno': 10, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']]}}]}
+        {'key': 'return y', 'kind': 'stmt', 'lineno': 10, 'col': 4, 'depth': 0, 'hits': 1, 'names': {'y': [['int', '3']]}}], 'raised': None}
     assert data[1] == dict(target='nope_mod:f', function=None, file=None, lineno=None, keep=None, calls=[], exception=None, returned=None,
                            error='never found: module nope_mod was never imported')
     out = prog/'out'/'traces.json'
@@ -302,7 +302,6 @@ def test_several_targets_each_with_a_tool_id(prog):
 
 @pytest.mark.parametrize('args,msg', [
     (['-t', 'f', 'missing.py'], 'no such file: missing.py'),
-    (['-t', 'f', '-m', 'no_such_module'], 'No module named no_such_module'),
     (['-t', 'a:b:c', 'mark.py'], "malformed target 'a:b:c': use package.module:Qualname, path/to/file.py:Qualname, or a bare Qualname"),
     (['-t', 'mark.py', 'mark.py'], "target 'mark.py' names a file but no function"),
     (['--bogus', '-t', 'f', 'mark.py'], 'unrecognized arguments: --bogus'),
@@ -318,17 +317,26 @@ def test_mistakes_give_one_line_and_exit_2_before_the_program_runs(tmp_path, arg
     assert (tr.returncode, tr.stdout) == (2, '') and not marker.exists()
     assert tr.stderr.count('\n') == 1 and tr.stderr.startswith('python -m tracefunc: error: ') and msg in tr.stderr, tr.stderr
 
+def test_a_missing_module_exits_1_as_python_m_does(tmp_path):
+    plain, tr = py('-m', 'no_such_module', cwd=tmp_path), traced('-t', 'f', '-m', 'no_such_module', cwd=tmp_path)
+    assert plain.returncode == tr.returncode == 1 and tr.stdout == ''
+    assert plain.stderr.endswith(': No module named no_such_module\n')
+    assert tr.stderr == 'python -m tracefunc: error: No module named no_such_module\n'
+
 @pytest.mark.parametrize('target,note', [
     ('nothing.py:f', 'never found: no such file: nothing.py'),
     ('nope', "not found: mark.py has no function 'nope'"),
     ('json:nope', "not found: json has no function 'nope'"),
     ('math:floor', 'cannot be traced: <built-in function floor> is implemented in C'),
-    ('json:JSONDecoder', "cannot be traced: <class 'json.decoder.JSONDecoder'> is a class"),
+    ('json:JSONDecoder', "cannot be traced: JSONDecoder is a class, not a function: trace one of its methods, as -t json:JSONDecoder.__init__"),
+    ('Box', "cannot be traced: Box is a class, not a function: trace one of its methods, as -t Box.__init__"),
+    ('mark.py:Box', "cannot be traced: Box is a class, not a function: trace one of its methods, as -t mark.py:Box.__init__"),
+    ('/tmp:f', 'never found: /tmp is a directory, not a Python file'),
 ])
 def test_a_target_not_found_or_not_traceable_is_said_at_the_end_and_the_program_runs(tmp_path, target, note):
     "SPEC 6.1: a target never found is said in one line naming it, not an error: the exit status is the program's."
     marker = tmp_path/'ran'
-    write(tmp_path, 'mark.py', f'open({str(marker)!r}, "w").close()\nimport math, json\nprint("ran")\nraise SystemExit(3)\n')
+    write(tmp_path, 'mark.py', f'open({str(marker)!r}, "w").close()\nimport math, json\nprint("ran")\nclass Box: pass\nraise SystemExit(3)\n')
     tr = traced('-t', target, 'mark.py', cwd=tmp_path)
     assert (tr.returncode, tr.stdout) == (3, 'ran\n') and marker.exists()
     assert tr.stderr.count('\n') == 1 and tr.stderr.startswith(f'tracefunc: {target}: {note}'), tr.stderr
@@ -379,3 +387,65 @@ def test_output_path_is_fixed_before_the_program_runs(tmp_path):
     assert tr.returncode == 0 and not (tmp_path/'out').exists()
     first, rest = tr.stderr.split('\n', 1)
     assert first.startswith(f"tracefunc: cannot write {tmp_path/'out'/'r.txt'}: ") and rest.startswith('f (moves.py:2): 1 call\n')
+
+def test_sigterm_writes_the_reports_then_ends_the_process_by_it(tmp_path):
+    "A SIGTERM (kill, a job system stopping the job): the reports so far are written, then the process ends by SIGTERM as untraced."
+    write(tmp_path, 'wait.py', '''
+        import time
+        def tick(i):
+            return i + 1
+        n = 0
+        while True:
+            n = tick(n)
+            if n == 3: print('ready', flush=True)
+            time.sleep(0.01)
+        ''')
+    plain = subprocess.Popen([sys.executable, 'wait.py'], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([sys.executable, '-m', 'tracefunc', '-t', 'tick', '-n', '2', 'wait.py'], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for q in (plain, p):
+            assert q.stdout.readline() == 'ready\n'
+            q.send_signal(signal.SIGTERM)
+        (_, plain_err), (out, err) = plain.communicate(timeout=60), p.communicate(timeout=60)
+    finally: plain.kill(); p.kill()
+    assert plain.returncode == p.returncode == -signal.SIGTERM and plain_err == '' and out == ''
+    assert err.startswith('tick (wait.py:2): 2 calls\n') and '1×  return i + 1  # i = 1' in err, err
+
+def test_a_closed_stderr_without_o_is_a_mistake(tmp_path):
+    "With stderr closed and no -o, the reports have nowhere to go: exit status 2 before the program starts (said nowhere)."
+    write(tmp_path, 'mark.py', 'print("ran")\n')
+    r = subprocess.run([sys.executable, '-m', 'tracefunc', '-t', 'f', 'mark.py'], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60, preexec_fn=lambda: os.close(2))
+    assert (r.returncode, r.stdout) == (2, '')
+
+@pytest.mark.parametrize('output,msg', [('.', 'cannot write .: it is a directory'), ('nodir/out.txt', 'cannot write nodir/out.txt: no such directory'),
+                                        ('/proc/self/out.txt', 'cannot write /proc/self/out.txt: permission denied')])
+def test_an_output_file_that_cannot_be_written_is_one_line(tmp_path, output, msg):
+    write(tmp_path, 'mark.py', 'print("ran")\n')
+    if output.startswith('/proc') and (not os.path.isdir('/proc/self') or os.access('/proc/self', os.W_OK)): pytest.skip('no /proc/self')
+    tr = traced('-o', output, '-t', 'f', 'mark.py', cwd=tmp_path)
+    assert (tr.returncode, tr.stdout, tr.stderr) == (2, '', f'python -m tracefunc: error: {msg}\n')
+
+def test_a_directory_as_the_script_is_one_line(tmp_path):
+    (tmp_path/'pkg').mkdir()
+    tr = traced('-t', 'f', 'pkg', cwd=tmp_path)
+    assert (tr.returncode, tr.stderr) == (2, f'python -m tracefunc: error: pkg is a directory: give the path of its script (say pkg/__main__.py)\n')
+
+def test_a_call_that_raised_says_so_in_the_report(tmp_path):
+    "SPEC 6.1: in the run form's report, each call that raised has its `Raised ExcType: message` line (text and JSON)."
+    write(tmp_path, 'parse.py', '''
+        def parse(s):
+            return int(s)
+        for s in ('1', 'x', '3'):
+            try: parse(s)
+            except ValueError: pass
+        ''')
+    tr = traced('-t', 'parse', 'parse.py', cwd=tmp_path)
+    assert tr.returncode == 0
+    assert tr.stderr.split('\n\n')[1:] == ['── call 1 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'1\'',
+        '── call 2 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'x\'',
+        "Raised ValueError: invalid literal for int() with base 10: 'x'",
+        '── call 3 of 3: <module> (parse.py:4) → parse (parse.py:1)\n1×  return int(s)  # s = \'3\'\n']
+    d = json.loads(traced('--json', '-t', 'parse', 'parse.py', cwd=tmp_path).stderr)
+    assert [c['raised'] for c in d[0]['calls']] == [None, {'type': 'ValueError', 'message': "invalid literal for int() with base 10: 'x'"}, None]

@@ -149,3 +149,39 @@ def test_watch_leaves_the_meta_path_and_the_loader_as_they_were(mods):
     import plain2
     ts.stop()
     assert sys.meta_path == before and 'get_code' not in vars(plain2.__loader__)
+
+def test_an_untouched_session_goes_on_into_the_next_start_and_one_touched_between_is_replaced(mods):
+    "TargetSet.stop(keep_idle=True), as the pytest plugin stops after each test: a session that saw no call keeps running,"
+    " and the next start goes on with it, unless a call came in between (not part of either test): then a new one starts."
+    mods('keep_mod', 'def f(x):\n    return x + 1\n')
+    import keep_mod
+    t = parse_target('keep_mod:f', bare=False)
+    ts = TargetSet([t])
+    ts.start()
+    sess = ts.tracers[t][0].sess
+    r = ts.stop(keep_idle=True)
+    assert len(r[t]) == 0 and ts.tracers[t][0].sess is sess and sess.untouched()   # no call: still running
+    assert ts.record(t, r) == dict(target='keep_mod:f', function='f', file=ts.record(t, r)['file'], lineno=1, keep='first', calls=[],
+                                   exception=None, returned=None, incomplete=None)
+    ts.start()
+    assert ts.tracers[t][0].sess is sess   # the same session, not a new one
+    ts.stop(keep_idle=True)
+    keep_mod.f(1)   # between two tests
+    assert not sess.untouched()
+    ts.start()
+    assert ts.tracers[t][0].sess is not sess and sess.tool is None   # that one was stopped, its call dropped
+    keep_mod.f(2)
+    r = ts.stop(keep_idle=True)
+    assert [d['return x + 1'] for _, d in r[t]] == [(1, {'x': [('int', '2')]})]
+    assert not ts.tracers   # (a session that saw a call is stopped)
+
+def test_a_class_target_is_said_to_be_a_class(mods):
+    "A target naming a class, found in a module imported already or compiled code, says how to name one of its methods."
+    mods('cls_mod', 'class Box:\n    def size(self): return 1\n')
+    import cls_mod
+    a, b = parse_target('cls_mod:Box', bare=False), parse_target('Box')
+    ts = TargetSet([a, b], option='--tracefunc').start()
+    ts.program(compile('class Box:\n    pass\n', 'prog.py', 'exec'), path='prog.py')
+    ts.stop()
+    assert a.problem == 'cannot be traced: Box is a class, not a function: trace one of its methods, as --tracefunc cls_mod:Box.__init__'
+    assert b.problem == 'cannot be traced: Box is a class, not a function: trace one of its methods, as --tracefunc Box.__init__'

@@ -1,2 +1,2 @@
-from tracefunc.cli import main
-if __name__ == "__main__": raise SystemExit(main())
+from tracefunc.cli import run_main
+if __name__ == "__main__": run_main()

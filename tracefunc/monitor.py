@@ -7,9 +7,9 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['REPRS', 'M', 'E', 'DISABLE', 'UNAVAILABLE', 'TOOL_IDS', 'HEADROOM', 'TOO_DEEP', 'CELL_PROXY_CRASHES', 'LOCAL_EXC',
            'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'BRANCHES', 'BRANCH_EVENTS', 'CALLBACKS', 'KEEPS',
-           'SCAN_LIMIT', 'brepr', 'SafeWidth', 'describe', 'acquire_tool_id', 'cell_name', 'short_path', 'location',
-           'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'rebound_cells', 'lookup',
-           'sample', 'Session', 'unreported', 'bind', 'start_handler', 'surface', 'instruction_handler',
+           'SCAN_LIMIT', 'heap_walk', 'brepr', 'SafeWidth', 'describe', 'acquire_tool_id', 'cell_name', 'short_path',
+           'location', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'rebound_cells',
+           'lookup', 'sample', 'Session', 'unreported', 'bind', 'start_handler', 'surface', 'instruction_handler',
            'branch_handler', 'resume_handlers', 'exit_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
@@ -685,7 +685,8 @@ def start(self:Session):
         M.register_callback(t, E.INSTRUCTION, instruction_handler(self))
         on_branch = branch_handler(self)
         for b in BRANCHES: M.register_callback(t, getattr(E, b), on_branch)
-        M.register_callback(t, E.PY_UNWIND, on_unwind)
+        self.raised = {}
+        M.register_callback(t, E.PY_UNWIND, self.noting_raises(on_unwind))
         M.register_callback(t, E.RERAISE, on_reraise)
         on_resume, on_throw = resume_handlers(self)
         M.register_callback(t, E.PY_RESUME, on_resume)
@@ -694,6 +695,33 @@ def start(self:Session):
     except BaseException:
         self.stop(); raise
     return self
+
+@patch
+def noting_raises(self:Session, on_unwind):
+    """The PY_UNWIND callback `on_unwind`, also noting what each recorded call that raised raised, as its own frame
+    unwinds: `raised[call order] = (type name, message)`, a description (the exception is not kept). `GeneratorExit`,
+    the way `close()` ends a generator, is not noted."""
+    g = on_unwind.__globals__   # (its own namespace, see `bind`: it ends a frame with `_end`, bound as `end`)
+    end, frames, raised = g.get('end'), self.frames, self.raised
+    if end is None: return on_unwind
+    def end_noting(r, f, exc=None, offset=None):
+        st = frames.get(f)
+        if st is not None and st.root and exc is not None and not isinstance(exc, GeneratorExit):
+            try: msg = str(exc)
+            except Exception as e: msg = f'<str-error {type(e).__name__}>'
+            raised[st.trace.order] = (type(exc).__name__, msg)
+        return end(r, f, exc, offset)
+    g['end'] = end_noting
+    return on_unwind
+
+@patch
+def untouched(self:Session):
+    """Has the running session seen nothing yet: no call recorded, no frame of its code followed, nothing silenced or
+    turned off? Such a session can go on as if it had been started just now (the pytest plugin keeps the session of a
+    target that a test did not call running into the next test, see `tracefunc.targets.TargetSet.stop`)."""
+    return (self.tool is not None and self.armed and not self.calls and not self.frames and self.failure is None
+            and not self.silenced and not self.closing
+            and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
 
 @patch
 def running_already(self:Session):
@@ -706,14 +734,19 @@ def running_already(self:Session):
 
 SCAN_LIMIT = 300_000   # allocated memory blocks beyond which `suspended_already` does not search the heap
 
+class _HeapWalk(threading.local):
+    on = True
+heap_walk = _HeapWalk()   # `heap_walk.on = False`: the sessions this thread starts now do not search the heap either
+
 @patch
 def suspended_already(self:Session):
     """Generator and coroutine code objects of which a started object is suspended: it may resume unannounced. Finding
-    them walks every object of the process (`gc.get_referrers`): in a big process (a test run) that costs more than
-    looking frames up, so there every such code object is taken to have one."""
+    them walks every object of the process (`gc.get_referrers`): in a big process, or for sessions started again and
+    again (a test run's, one per test: see `heap_walk`), that costs more than looking frames up, so there every such
+    code object is taken to have one."""
     gens = [r.table.code for r in self.runs.values() if r.gen]
     if not gens: return set()
-    if sys.getallocatedblocks() > SCAN_LIMIT: return {id(c) for c in gens}
+    if not heap_walk.on or sys.getallocatedblocks() > SCAN_LIMIT: return {id(c) for c in gens}
     out = set()
     for o in gc.get_referrers(*gens):
         if isinstance(o, types.GeneratorType) and o.gi_suspended: out.add(id(o.gi_code))
