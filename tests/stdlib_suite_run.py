@@ -9,7 +9,7 @@ by tests/test_stdlib_suites.py). Writes JSON to the file named by `--out`:
   events at that line summed over calls (corrected as in tests/test_transparency.py; on 3.12 the lines with a jump
   target in their middle are left out).
 
-    python tests/stdlib_suite_run.py --suite test.test_textwrap --target textwrap:wrap --out result.json
+    python tests/stdlib_suite_run.py --suite test.test_textwrap --target textwrap:wrap --out result.json [--reprs builtin]
 """
 import argparse, contextlib, importlib, io, json, os, sys, unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -55,6 +55,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--suite', required=True); ap.add_argument('--target', required=True); ap.add_argument('--out', required=True)
     ap.add_argument('--caps', default='1,3')
+    ap.add_argument('--reprs', default='all', help="tracing's reprs: 'builtin' calls no __repr__ of the code under test")
     a = ap.parse_args()
     from tracefunc import tracing
     from tracefunc.indexer import func_index
@@ -67,7 +68,7 @@ def main():
         oracle = T.LineOracle(func) if name == 'every' else None
         if oracle: oracle.start()
         try:
-            with tracing(func, max_calls=cap) as res: out['outcomes'][name] = run_suite(a.suite)
+            with tracing(func, max_calls=cap, reprs=a.reprs) as res: out['outcomes'][name] = run_suite(a.suite)
         finally:
             if oracle: oracle.stop()
         out['calls'][name] = len(res)

@@ -27,7 +27,9 @@ needs Python source: C functions and code made by `exec` without a file cannot b
   records the calls of `g` made during the run instead (each with its stack), `incl_unhit=True` also lists the
   lines that never ran. An exception is caught into `res.exc`: a crash is normal use. For other limits (10 calls,
   10 samples a line, 50 characters a value by default), for code you run yourself, or for `await`:
-  `with tracing(g, max_calls=20, max_samples=5, keep='last') as res: ...`.
+  `with tracing(g, max_calls=20, max_samples=5, keep='last') as res: ...`. Values are described with their own
+  `repr`; for code whose `__repr__` has side effects (fills a cache), `tracing(g, reprs='builtin')` calls none
+  (its objects then show as `<module.Class object>`).
 - Jupyter: `%load_ext tracefunc`, then `%tracefunc f(args)`, `%%tracefunc` (the cell itself) or
   `%%tracefunc g` (the calls of `g` the cell makes); options `-n N`, `--samples N`, `--unhit`. The trace is
   displayed as a table and kept in `_trace`.
