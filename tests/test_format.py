@@ -284,3 +284,109 @@ def test_a_multi_line_repr_stays_on_its_statements_report_line():
     out = str(tracefunc(keep, TwoLines())).splitlines()
     assert [l for l in out if 'x = o' in l] == [r'1×  x = o     # x = line1\nline2; o = line1\nline2'], out
     assert tracefunc(keep, TwoLines())[0][1]['x = o'][1]['x'] == [('TwoLines', 'line1\nline2')]   # the data keeps it
+
+
+# --- the HTML view ---------------------------------------------------------------------------------------------------
+
+from html.parser import HTMLParser
+from tracefunc.format import format_html, format_diff_html, call_summary, highlight
+import tracefunc.format as F
+
+class Tree(HTMLParser):
+    "The elements of an HTML text, with their attributes and the text inside them; checks that tags are balanced."
+    VOID = {'br', 'img', 'input', 'meta', 'link', 'hr'}
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.elems, self.texts = [], [], []
+        self.feed(text); self.close()
+        assert not self.stack, self.stack
+    def handle_starttag(self, tag, attrs):
+        e = dict(tag=tag, attrs=dict(attrs), text='')
+        self.elems.append(e)
+        if tag not in self.VOID: self.stack.append(e)
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1]['tag'] == tag, (tag, self.stack[-1:])
+        self.stack.pop()
+    def handle_data(self, data):
+        for e in self.stack: e['text'] += data
+        self.texts.append(data)
+    def select(self, tag, cls=None):
+        return [e for e in self.elems if e['tag'] == tag and (cls is None or cls in e['attrs'].get('class', '').split())]
+
+def shout(s):
+    t = s.upper() + "</pre><script>x()</script>"
+    return t
+
+def test_html_escapes_everything_from_the_program_and_fetches_nothing():
+    res = tracefunc(shout, '<img src=x onerror=y()> & "q"')
+    h = res._repr_html_()
+    tree = Tree(h)
+    assert [e['tag'] for e in tree.elems if e['tag'] in ('script', 'img')] == []
+    assert not any(set(e['attrs']) & {'src', 'href', 'srcset', 'onerror', 'onload'} for e in tree.elems)
+    assert not re.search(r'url\(|@import|https?:', ''.join(e['text'] for e in tree.select('style')))
+    (t_row, ret_row) = tree.select('tr', 'tf-line')
+    assert '"</pre><script>x()</script>"' in t_row['text'] and "s = '<img src=x onerror=y()> & \"q\"'" in t_row['text']
+    assert 'Returned' in tree.select('div', 'tf-outcome')[0]['text']
+
+def test_html_rows_bars_unhit_and_clauses():
+    def branchy(xs):
+        out = []
+        for x in xs:
+            if x > 2: out.append(x)
+            else: out.append(-x)
+        return out
+    res = tracefunc(branchy, [5, 7, 9], incl_unhit=True)
+    tree = Tree(res._repr_html_())
+    rows = tree.select('tr', 'tf-line')
+    assert [(r['attrs']['data-hits'], 'tf-unhit' in r['attrs']['class']) for r in rows] == [
+        ('1', False), ('4', False), ('3', False), ('3', False), ('0', True), ('1', False)]
+    widths = [e['attrs']['style'] for e in tree.select('div', 'tf-fill')]
+    assert widths == ['width:25.0%', 'width:100.0%', 'width:75.0%', 'width:75.0%', 'width:0.0%', 'width:25.0%']
+    assert [e['text'] for e in tree.select('tr', 'tf-clause')] == ['    else:']
+    assert [e['text'] for e in tree.select('pre', 'tf-src')][3:6] == ['        out.append(x)', '    else:', '        out.append(-x)']
+    assert 'unhit' in rows[4]['text']
+
+def test_html_folds_long_sequences_only():
+    res = tracefunc(loop, 12)
+    tree = Tree(res._repr_html_())
+    folds = tree.select('details', 'tf-fold')
+    assert len(folds) == 3 and all('open' not in f['attrs'] for f in folds)   # `i` twice and `total`: 10 samples each
+    assert tree.select('span', 'tf-whole')[0]['text'] == '0 → 1 → 2 → 3 → 4 → 5 → 6 → 7 → 8 → 9'
+    short = Tree(tracefunc(loop, 3)._repr_html_())
+    assert short.select('details', 'tf-fold') == []
+
+def test_html_several_calls_summary_and_sections():
+    def f(n): return n if n < 2 else f(n - 1) + f(n - 2)
+    with tracing(f, max_calls=4) as res: f(4)
+    d = res.to_dict()
+    assert [(r['line']['key'], r['calls'], r['hits']) for r in call_summary(d)] == [('return n if n < 2 else f(n - 1) + f(n - 2)', 4, 4)]
+    tree = Tree(format_html(d))
+    calls = tree.select('details', 'tf-call')
+    assert ['open' in c['attrs'] for c in calls] == [True, False, False, False]
+    assert 'open' in tree.select('details', 'tf-summary')[0]['attrs'] and len(tree.select('table', 'tf-sum')) == 1
+    assert [e['text'] for e in tree.select('summary') if e['text'].startswith('call ')][1].startswith('call 2 of 4: called from test_html_several_calls_summary_and_sections.<locals>.f (test_format.py:')
+    one = Tree(tracefunc(loop, 3)._repr_html_())
+    assert one.select('details', 'tf-call') == [] and one.select('table', 'tf-sum') == []
+
+def test_html_is_the_same_content_from_json_and_says_when_incomplete():
+    res = tracefunc(loop, 3)
+    d = json.loads(json.dumps(res.to_dict()))
+    assert format_html(d) == res._repr_html_()
+    d['incomplete'] = dict(error='IndexError: x', origin=None, event='LINE', at='loop (t.py:3)', calls=1)
+    assert '⚠ trace incomplete: the tracer failed at LINE in loop (t.py:3)' in Tree(format_html(d)).select('div', 'tf-raised')[0]['text']
+
+def test_highlight_without_pygments_is_escaped_text(monkeypatch):
+    monkeypatch.setattr(F, '_HL', [None])
+    assert highlight('if a < b: x = "<i>"') == 'if a &lt; b: x = "&lt;i&gt;"'
+    h = tracefunc(loop, 2)._repr_html_()
+    assert '<pre class="tf-code tf-src">for i in range(n):</pre>' in h
+
+def test_html_diff():
+    a, b = tracefunc(crash, [5, 2]), tracefunc(crash, [5, 0, 2])
+    tree = Tree(format_diff_html(a.diff(b, labels=('ok', 'bad'))))
+    rows = tree.select('tr', 'tf-line')
+    assert len(rows) == len(a.diff(b)) == 3 and [r['attrs']['data-call'] for r in rows] == ['1', '1', '1']
+    assert [e['text'] for e in tree.select('div', 'tf-outcome')][-1].startswith('bad: Raised ZeroDivisionError')
+    assert 'tf-raised' in tree.select('div', 'tf-outcome')[-1]['attrs']['class']
+    same = Tree(format_diff_html(a.diff(a)))
+    assert same.select('table') == [] and same.select('div', 'tf-title')[0]['text'] == 'diff a vs b: 0 lines differ'

@@ -13,7 +13,7 @@ from the test on, each statement with its hit count and the values its names hel
 Modules:
 
 - `tracefunc.cli`: `python -m tracefunc`: trace one call of a function from the shell, or trace functions while a program runs
-- `tracefunc.format`: Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs
+- `tracefunc.format`: Reading a trace: a compact text report, an HTML view and a markdown table for Jupyter, plain JSON data, and the diff of two runs
 - `tracefunc.jupyter`: The `%tracefunc` and `%%tracefunc` magics: trace a call, a whole cell, or the calls a cell makes
 - `tracefunc.pytest_plugin`: `pytest --tracefunc TARGET`: each test that calls the function gets its trace as a section of its report
 - `tracefunc.skill`: Run a Python function, or a program or test run that calls it, and see, statement by statement, how often each line ran and what its names held. Read this before debugging a loop, a branch, a wrong value, a crash or a failing test in Python code, or to read a trace's report.
@@ -39,3 +39,8 @@ def load_ipython_extension(ip):
     from . import format  # the magics display reports
     from .jupyter import load_ipython_extension as load
     load(ip)
+
+def unload_ipython_extension(ip):
+    "`%unload_ext tracefunc`: remove the magics and their input transformer."
+    from .jupyter import unload_ipython_extension as unload
+    unload(ip)

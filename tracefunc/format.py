@@ -1,11 +1,12 @@
-"""Reading a trace: a compact text report, a markdown table for Jupyter, plain JSON data, and the diff of two runs
+"""Reading a trace: a compact text report, an HTML view and a markdown table for Jupyter, plain JSON data, and the diff of two runs
 
 A trace is data first: `TraceResults.to_dict` turns it into plain, JSON-serialisable values (calls with their
 stacks, lines with hit counts and value samples, the exception, the return value), and every display is a pure
 function of that data. `print(res)` gives the traced source in source order, indented as written, each line with
 its hit count (`9×`) and its values as a short sequence (`n = 6 → 3 → 10 … 1`); names that only ever hold the same
 builtin, module, class or function are left out, and `res.report(full=True)` brings everything back. In Jupyter a
-trace displays as a markdown table per call, its stack folded in a `<details>`. `res.diff(other)` lists only the
+trace displays as HTML: the source highlighted, a hit-count bar per statement, long value sequences folded,
+several calls as sections under a summary across calls; front ends without HTML get a markdown table per call. `res.diff(other)` lists only the
 lines whose hit counts or values differ between two traces of the same function, such as a passing and a failing
 input.
 
@@ -15,11 +16,12 @@ input.
 `json.dumps` takes it as is. Its schema:
 
 - `function`, `file`, `lineno`: the traced function's qualified name, its file (relative to the current directory
-  when under it) and the line of its `def`; `None` when unknown.
+  when under it; IPython's name for a notebook cell, `Cell In[4]`) and the line of its `def`; `None` when unknown.
 - `keep`: which hits were sampled when a line ran more often than it was sampled: `'first'`, `'last'`, `'ends'`, or
   `None` when the trace does not say.
 - `calls`: one dict per recorded call, in the order the calls started, with
-  - `stack`: the call's stack, one `qualname (path:lineno)` string per frame, outermost first; `[]` when
+  - `stack`: the call's stack, one `qualname (path:lineno)` string per frame
+    (`qualname (Cell In[4], line 2)` for a notebook cell), outermost first; `[]` when
     `tracefunc` had no `target_func`;
   - `lines`: the call's lines in source order, each a dict with
     - `key`: the line's key in the trace dict: its source text (a compound statement by its header only),
@@ -45,12 +47,13 @@ Docs: https://example.github.io/tracefunc/format.html.md"""
 
 # %% auto #0
 __all__ = ['NOISE_TYPES', 'layout', 'is_noise', 'show_values', 'sampled_note', 'show_names', 'format_text', 'Report', 'md_code',
-           'format_markdown', 'TraceDiff', 'trace_diff', 'format_diff', 'format_diff_markdown', 'to_json']
+           'format_markdown', 'highlight', 'call_summary', 'format_html', 'TraceDiff', 'trace_diff', 'format_diff',
+           'format_diff_markdown', 'format_diff_html', 'to_json']
 
 # %% ../nbs/02_format.ipynb #299e3651
-import json, os, re, types
+import html, json, os, re, types
 from fastcore.basics import patch
-from .monitor import TraceResults, describe, short_path
+from .monitor import TraceResults, describe, short_path, location
 
 # %% ../nbs/02_format.ipynb #c40cc0fe
 _BLOCKS = ('body', 'handlers', 'cases', 'orelse', 'finalbody')
@@ -164,7 +167,7 @@ def _ncalls(d):
     return f"{n} call{'s' * (n != 1)}" if n else 'no calls recorded'
 
 def _title(d):
-    where = f" ({d['file']}:{d['lineno']})" if d.get('file') else ''
+    where = f" ({location(d['file'], d['lineno'])})" if d.get('file') else ''
     return f"{d.get('function') or 'trace'}{where}: {_ncalls(d)}"
 
 def _incomplete(d):
@@ -241,7 +244,7 @@ def _md_row(c, dep, src, vals, note):
     return f"| {c} | {md_code(chr(10).join('    ' * dep + s for s in src))} | {vals} |"
 
 def _md_title(d):
-    where = ' ' + md_code(f"({d['file']}:{d['lineno']})") if d.get('file') else ''
+    where = ' ' + md_code(f"({location(d['file'], d['lineno'])})") if d.get('file') else ''
     return f"**{md_code(d.get('function') or 'trace')}**{where}: {_ncalls(d)}"
 
 def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
@@ -260,6 +263,179 @@ def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
 
 @patch
 def _repr_markdown_(self:TraceResults): return self.report()._repr_markdown_()
+
+# %% ../nbs/02_format.ipynb #aaaa0106
+_HL = []   # (lexer, formatter) once pygments is imported; `None` when it is not installed
+
+def highlight(src):
+    "Python source `src` as HTML: pygments' token spans (`<span class=\"k\">for</span>`), or escaped text without pygments."
+    if not _HL:
+        try:
+            from pygments.lexers import PythonLexer
+            from pygments.formatters import HtmlFormatter
+            _HL.append((PythonLexer(stripnl=False, ensurenl=False), HtmlFormatter(nowrap=True)))
+        except ImportError: _HL.append(None)
+    if _HL[0] is None: return html.escape(src, quote=False)
+    from pygments import highlight as hl
+    out = hl(src, *_HL[0])
+    return out[:-1] if out.endswith('\n') and not src.endswith('\n') else out   # (the lexer ends its text with a newline)
+
+# %% ../nbs/02_format.ipynb #3a6a8bbb
+# Colours come from JupyterLab's theme variables (light or dark), with mid-tone fallbacks that read on white and on
+# near-black alike (contrast about 4:1 on both) for pages without them; text and backgrounds otherwise inherit.
+_CSS = '''
+.tf-report{margin:.2em 0 .6em 0;line-height:1.35}
+.tf-report .tf-code{font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,monospace);font-size:var(--jp-code-font-size,.9em)}
+.tf-report pre.tf-src{margin:0;padding:0;border:none;background:transparent;color:inherit;line-height:1.35;overflow:visible}
+.tf-report .tf-src,.tf-report .tf-v{white-space:pre}
+.tf-report .tf-muted{opacity:.7;font-style:italic}
+.tf-report table.tf-t{border-collapse:collapse;table-layout:auto;width:auto;margin:.3em 0 .6em 0;border:none}
+.tf-report table.tf-t th,.tf-report table.tf-t td{text-align:left;vertical-align:top;padding:1px 8px 1px 4px;border:none;line-height:1.35;white-space:normal}
+.tf-report table.tf-t th{font-weight:600;border-bottom:1px solid var(--jp-border-color1,rgba(128,128,128,.5))}
+.tf-report table.tf-t td.tf-n,.tf-report table.tf-t th.tf-n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.tf-report td.tf-bar{width:5.5em;min-width:5.5em;padding-top:.35em}
+.tf-report .tf-track{width:5em;height:.75em;border-radius:2px;background:var(--jp-layout-color3,rgba(128,128,128,.18))}
+.tf-report .tf-fill{height:100%;border-radius:2px;background:var(--jp-brand-color1,#4a90d9)}
+.tf-report tr.tf-unhit{opacity:.55}
+.tf-report tr.tf-clause td{padding-top:0;padding-bottom:0}
+.tf-report .tf-val{margin:0 0 1px 0}
+.tf-report details{margin:.15em 0}
+.tf-report summary{cursor:pointer}
+.tf-report details.tf-fold{display:inline-block;margin:0}
+.tf-report details.tf-fold[open]>summary .tf-seq{display:none}
+.tf-report details.tf-call{border-left:3px solid var(--jp-border-color2,rgba(128,128,128,.35));padding-left:.6em;margin:.4em 0}
+.tf-report details.tf-call>summary{font-weight:600}
+.tf-report .tf-raised{color:var(--jp-error-color1,#d2453d)}
+.tf-report .k,.tf-report .kc,.tf-report .kd,.tf-report .kn,.tf-report .kp,.tf-report .kr,.tf-report .ow{color:var(--jp-mirror-editor-keyword-color,#a35bd6);font-weight:bold}
+.tf-report .nb,.tf-report .bp,.tf-report .kt{color:var(--jp-mirror-editor-builtin-color,#2a8a9a)}
+.tf-report .nf,.tf-report .nc,.tf-report .fm{color:var(--jp-mirror-editor-def-color,#3a7fd0)}
+.tf-report .s,.tf-report .s1,.tf-report .s2,.tf-report .sa,.tf-report .sb,.tf-report .sc,.tf-report .sd,.tf-report .se,.tf-report .sh,.tf-report .si,.tf-report .sr,.tf-report .ss,.tf-report .dl{color:var(--jp-mirror-editor-string-color,#c0662b)}
+.tf-report .m,.tf-report .mi,.tf-report .mf,.tf-report .mh,.tf-report .mo,.tf-report .mb,.tf-report .il{color:var(--jp-mirror-editor-number-color,#2f8f5b)}
+.tf-report .o{color:var(--jp-mirror-editor-operator-color,#a35bd6)}
+.tf-report .c,.tf-report .c1,.tf-report .cm,.tf-report .ch,.tf-report .cs,.tf-report .cp{color:var(--jp-mirror-editor-comment-color,#808080);font-style:italic}
+'''.strip()
+
+def _page(body):
+    "`body` as one self-contained block: its own style sheet (every rule scoped to `.tf-report`), nothing fetched."
+    return f'<div class="tf-report"><style>{_CSS}</style>{body}</div>'
+
+# %% ../nbs/02_format.ipynb #efb68ee0
+def _h(s): return html.escape(str(s), quote=True)
+
+def _code(s, cls=''):
+    "Program text `s` as an escaped, monospaced span."
+    return f'<span class="tf-code{" " + cls if cls else ""}">{_h(s)}</span>'
+
+def _html_source(line, depth):
+    "A line's source, highlighted and indented `depth` levels, continuation lines kept; `↳` before a comprehension."
+    first, *rest = _source(line)
+    arrow = first.startswith('↳ ') and line['kind'] == 'comp'
+    text = '\n'.join([first[2:] if arrow else first] + [r[2:] if arrow else r for r in rest])
+    pad = '    ' * depth + ('  ' if arrow else '')
+    body = highlight(text).rstrip('\n').replace('\n', '\n' + pad)
+    lead = '    ' * depth + ('<span class="tf-muted">↳ </span>' if arrow else '')
+    return f'<pre class="tf-code tf-src">{lead}{body}</pre>'   # (`pre`: HTML tools keep its spaces and line breaks)
+
+def _bar(hits, top):
+    "A bar as long as `hits` is of `top`, the hottest line's count."
+    pct = 100 * hits / top if top else 0
+    return f'<div class="tf-track"><div class="tf-fill" style="width:{pct:.1f}%"></div></div>'
+
+def _html_seq(s, cls=''):
+    "A value sequence (`1 → 2 … 9`) as a span that wraps between values only."
+    parts = _BREAK.split(s)
+    return f'<span class="tf-code {cls}">' + ''.join(_h(p) if i % 2 else f'<span class="tf-v">{_h(p)}</span>' for i, p in enumerate(parts)) + '</span>'
+
+def _html_value(name, samples, max_values, collapse):
+    "`name = values`: a long sequence folded, the first values and the last shown, every value a click away."
+    short, whole = show_values(samples, max_values, collapse), show_values(samples, None, collapse)
+    if short == whole: return f'<div class="tf-val">{_code(f"{name} = ")}{_html_seq(short)}</div>'
+    return (f'<div class="tf-val"><details class="tf-fold"><summary>{_code(f"{name} = ")}{_html_seq(short, "tf-seq")}</summary>'
+            f'{_html_seq(whole, "tf-whole")}</details></div>')
+
+def _html_values(line, noise=False, max_values=6, collapse=True, keep=None):
+    "The values cell of one line: a `name = values` per name shown (see `show_names`), then the sampling note."
+    if not line['hits']: return '<span class="tf-muted">unhit</span>'
+    names = {n: s for n, s in line['names'].items() if s and (noise or not is_noise(s))}
+    vals = ''.join(_html_value(n, s, max_values, collapse) for n, s in names.items())
+    note = sampled_note(line['hits'], max(map(len, line['names'].values()), default=0), keep) if names else ''
+    return vals + (f'<div class="tf-muted">{_h(note)}</div>' if note else '')
+
+# %% ../nbs/02_format.ipynb #232dfa0c
+def _html_row(l, top, opts):
+    "The rows of one line: its clause (`else:`) if it opens one, then count, bar, source and values."
+    out = []
+    if l.get('clause'):
+        out.append(f'<tr class="tf-clause"><td class="tf-n"></td><td></td><td>{_html_source(dict(key=l["clause"], kind="stmt"), max(l["depth"] - 1, 0))}</td><td></td></tr>')
+    h = l['hits']
+    out.append(f'<tr class="tf-line{"" if h else " tf-unhit"}" data-hits="{h}"><td class="tf-n">{f"{h}×" if h else "·"}</td>'
+               f'<td class="tf-bar">{_bar(h, top)}</td><td>{_html_source(l, l["depth"])}</td><td>{_html_values(l, **opts)}</td></tr>')
+    return out
+
+def _html_lines(call, opts):
+    "One call's lines as a table: a row per statement, its bar scaled to the call's hottest line."
+    top = max((l['hits'] for l in call['lines']), default=0)
+    rows = [r for l in call['lines'] for r in _html_row(l, top, opts)]
+    return ('<table class="tf-t tf-lines" data-quarto-disable-processing="true"><thead><tr><th class="tf-n">hits</th><th></th>'
+            '<th>source</th><th>values</th></tr></thead><tbody>' + ''.join(rows) + '</tbody></table>')
+
+def _html_stack(stack, caller=True):
+    "A call's stack, folded: its caller in view (`caller`), every frame a click away."
+    frames = ''.join(f'<li>{_code(s)}</li>' for s in stack)
+    caller = f'called from {_code(stack[-2])}' if caller and len(stack) > 1 else f'stack ({len(stack)} frames)'
+    return f'<details class="tf-stack"><summary>{caller}</summary><ol>{frames}</ol></details>'
+
+def _html_title(d):
+    where = f' <span class="tf-muted">({_h(location(d["file"], d["lineno"]))})</span>' if d.get('file') else ''
+    return f'<div class="tf-title"><b>{_code(d.get("function") or "trace")}</b>{where}: {_ncalls(d)}</div>'
+
+def _html_outcome(d):
+    o = _outcome(d)
+    return f'<div class="tf-outcome{" tf-raised" if d.get("exception") else ""}">{_code(o)}</div>' if o else ''
+
+# %% ../nbs/02_format.ipynb #6c1c3bec
+def call_summary(d):
+    "Per line of `to_dict` data `d`, across all its calls: `{'line': line dict, 'calls': calls it ran in, 'hits': total}`, in source order."
+    rows = {}
+    for call in d['calls']:
+        for l in call['lines']:
+            r = rows.setdefault(l['key'], dict(line=l, calls=0, hits=0))
+            r['calls'] += l['hits'] > 0
+            r['hits'] += l['hits']
+    return sorted(rows.values(), key=lambda r: (r['line']['lineno'] or 0, r['line']['col'] or 0))
+
+# %% ../nbs/02_format.ipynb #601eee84
+def _html_summary(d):
+    "The summary table of several calls: per line, in how many calls it ran and its hits in all, a bar scaled to the most."
+    rows, n = call_summary(d), len(d['calls'])
+    top = max((r['hits'] for r in rows), default=0)
+    trs = ''.join(f'<tr class="tf-line{"" if r["hits"] else " tf-unhit"}" data-hits="{r["hits"]}" data-calls="{r["calls"]}">'
+                  f'<td class="tf-n">{r["calls"]} of {n}</td><td class="tf-n">{r["hits"]}×</td><td class="tf-bar">{_bar(r["hits"], top)}</td>'
+                  f'<td>{_html_source(r["line"], r["line"]["depth"])}</td></tr>' for r in rows)
+    return (f'<details class="tf-summary" open><summary>all {n} calls</summary><table class="tf-t tf-sum" data-quarto-disable-processing="true">'
+            '<thead><tr><th class="tf-n">ran in</th><th class="tf-n">hits</th><th></th><th>source</th></tr></thead>'
+            f'<tbody>{trs}</tbody></table></details>')
+
+def format_html(d, full=False, noise=False, max_values=6, collapse=True):
+    "The report of `to_dict` data `d` as self-contained HTML: highlighted source, hit bars, folded values, calls as sections."
+    opts = _opts(d, full, noise, max_values, collapse)
+    out = [_html_title(d)]
+    if _incomplete(d): out.append(f'<div class="tf-raised">⚠ trace incomplete: {_h(_incomplete(d))}</div>')
+    calls = d['calls']
+    if len(calls) > 1: out.append(_html_summary(d))
+    for i, call in enumerate(calls):
+        body = (_html_stack(call['stack'], len(calls) == 1) if call['stack'] else '') + _html_lines(call, opts)
+        if len(calls) == 1: out.append(body); continue
+        caller = f': called from {_code(call["stack"][-2])}' if len(call['stack']) > 1 else ''
+        out.append(f'<details class="tf-call"{" open" if not i else ""}><summary>call {i + 1} of {len(calls)}{caller}</summary>{body}</details>')
+    out.append(_html_outcome(d))
+    return _page(''.join(out))
+
+@patch
+def _repr_html_(self:Report): return format_html(self.d, **self.opts)
+
+@patch
+def _repr_html_(self:TraceResults): return self.report()._repr_html_()
 
 # %% ../nbs/02_format.ipynb #e0da624c
 def _by_key(call): return {l['key']: l for l in call['lines']} if call else {}
@@ -299,9 +475,8 @@ def diff(self:TraceResults, other, labels=('a', 'b')):
     return trace_diff(self.to_dict(), other if isinstance(other, dict) else other.to_dict(), labels)
 
 # %% ../nbs/02_format.ipynb #f3f6e04d
-def _side(hits, names, i):
-    "One trace's side of a differing line: its count and the names whose values read differently."
-    if not hits[i]: return '(not run)'   # absent, or an unhit line of an incl_unhit trace
+def _side_values(hits, names, i):
+    "One trace's side of a differing line: `name = values` for the names whose values read differently."
     vals = []
     for n, pair in names.items():
         s, other = pair[i], pair[1 - i]
@@ -311,6 +486,12 @@ def _side(hits, names, i):
             if hits[0] != hits[1]: continue   # only repeated more often: the counts already say so
             v = show_values(s, None, False)
         vals.append(f'{n} = {v}')
+    return vals
+
+def _side(hits, names, i):
+    "One trace's side of a differing line as text: its count and the names whose values read differently."
+    if not hits[i]: return '(not run)'   # absent, or an unhit line of an incl_unhit trace
+    vals = _side_values(hits, names, i)
     return f"{hits[i]}×" + ('  ' + '; '.join(vals) if vals else '')
 
 def _diff_rows(td):
@@ -341,6 +522,33 @@ def format_diff_markdown(td):
     oa, ob = _outcome(td.a), _outcome(td.b)
     if oa != ob: out.append(f'{md_code(la)}: {md_code(oa or "(no outcome)")}<br>{md_code(lb)}: {md_code(ob or "(no outcome)")}')
     return '\n\n'.join(out)
+
+# %% ../nbs/02_format.ipynb #55232da3
+def _html_side(x, i, top):
+    "Count, bar and differing values of one trace's side of diff entry `x`."
+    h = x['hits'][i]
+    if not h: return f'<td class="tf-n">·</td><td class="tf-bar">{_bar(0, top)}</td><td><span class="tf-muted">not run</span></td>'
+    vals = ''.join(f'<div class="tf-val">{_html_seq(v)}</div>' for v in _side_values(x['hits'], x['names'], i))
+    return f'<td class="tf-n">{h}×</td><td class="tf-bar">{_bar(h, top)}</td><td>{vals}</td>'
+
+def format_diff_html(td):
+    "A `TraceDiff` as HTML in the style of `format_html`: per differing line, its source, then each trace's count, bar and values."
+    la, lb = td.labels
+    top = max((h or 0 for x in td for h in x['hits']), default=0)
+    out = [f'<div class="tf-title"><b>diff</b> {_code(la)} vs {_code(lb)}: {len(td)} line{"s" * (len(td) != 1)} differ</div>',
+           f'<div class="tf-muted">{_code(la)}: {_h(_title(td.a))}<br>{_code(lb)}: {_h(_title(td.b))}</div>']
+    if td:
+        rows = ''.join(f'<tr class="tf-line" data-call="{x["call"]}"><td class="tf-n">{x["call"]}</td><td>{_html_source(x, x["depth"])}</td>'
+                       f'{_html_side(x, 0, top)}{_html_side(x, 1, top)}</tr>' for x in td)
+        out.append('<table class="tf-t tf-diff" data-quarto-disable-processing="true"><thead><tr><th class="tf-n">call</th><th>line</th>'
+                   f'<th colspan="3">{_code(la)}</th><th colspan="3">{_code(lb)}</th></tr></thead><tbody>{rows}</tbody></table>')
+    oa, ob = _outcome(td.a), _outcome(td.b)
+    if oa != ob: out += [f'<div class="tf-outcome{" tf-raised" if d.get("exception") else ""}">{_code(l)}: {_code(o or "(no outcome)")}</div>'
+                         for l, o, d in ((la, oa, td.a), (lb, ob, td.b))]
+    return _page(''.join(out))
+
+@patch
+def _repr_html_(self:TraceDiff): return format_diff_html(self)
 
 # %% ../nbs/02_format.ipynb #91b85a72
 def _has_records(o):

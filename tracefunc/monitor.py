@@ -7,10 +7,11 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['REPRS', 'M', 'E', 'DISABLE', 'UNAVAILABLE', 'LANDING', 'TOOL_IDS', 'HEADROOM', 'TOO_DEEP', 'CELL_PROXY_CRASHES',
            'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'BRANCHES', 'BRANCH_EVENTS', 'CALLBACKS',
-           'KEEPS', 'SCAN_LIMIT', 'brepr', 'SafeWidth', 'describe', 'acquire_tool_id', 'short_path', 'frame_line',
-           'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'rebound_cells', 'lookup', 'sample', 'Session',
-           'came_from', 'unreported', 'bind', 'start_handler', 'surface', 'instruction_handler', 'branch_handler',
-           'resume_handlers', 'exit_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
+           'KEEPS', 'SCAN_LIMIT', 'brepr', 'SafeWidth', 'describe', 'acquire_tool_id', 'cell_name', 'short_path',
+           'location', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun', 'rebound_cells',
+           'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind', 'start_handler', 'surface',
+           'instruction_handler', 'branch_handler', 'resume_handlers', 'exit_handlers', 'failure_note', 'TraceResults',
+           'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools, array, collections, dis, weakref
@@ -309,17 +310,33 @@ def _prefixes():
     return sorted(set(out), key=lambda x: -len(x[0]))
 _PREFIXES = _prefixes()
 
+def cell_name(path):
+    "IPython's name for the notebook cell compiled as file `path` (`Cell In[4]`); `None` for other files and outside IPython."
+    ipy = sys.modules.get('IPython')   # (loaded by every IPython shell: no import here)
+    if ipy is None: return None
+    try:
+        name = ipy.get_ipython().compile.format_code_name(path)
+        return f'{name[0]} {name[1]}' if name else None
+    except Exception: return None   # not in IPython, or a shell without cell names
+
 def short_path(path, base=None):
-    "`path` relative to directory `base` when under it, else with well-known prefixes abbreviated."
+    "`path` relative to directory `base` when under it, else with well-known prefixes abbreviated; a notebook cell by its IPython name."
+    if cell := cell_name(path): return cell
     if base and path.startswith(base.rstrip(os.sep) + os.sep): return path[len(base.rstrip(os.sep))+1:]
     for p, tag in _PREFIXES:
         if path.startswith(p): return tag + path[len(p):]
     return path
 
+_CELL = re.compile(r'Cell In\[[^\]]*\]$')
+
+def location(path, lineno):
+    "Where a line is, as stacks and reports write it: `path:lineno`, or IPython's `Cell In[4], line 2` for a notebook cell."
+    return f'{path}, line {lineno}' if _CELL.match(path) else f'{path}:{lineno}'
+
 def frame_line(f, base=None):
-    "One stack line: `qualname (path:lineno)`."
+    "One stack line: `qualname (path:lineno)`, or `qualname (Cell In[4], line 2)` in a notebook."
     c = f.f_code
-    return f"{c.co_qualname} ({short_path(c.co_filename, base)}:{f.f_lineno})"
+    return f"{c.co_qualname} ({location(short_path(c.co_filename, base), f.f_lineno)})"
 
 def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
     "The stack above `frame`, outermost first, cut at frame `stop` (kept or not) and at the outermost frame of code `outermost`."

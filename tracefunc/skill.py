@@ -32,7 +32,8 @@ needs Python source: C functions and code made by `exec` without a file cannot b
   (its objects then show as `<module.Class object>`).
 - Jupyter: `%load_ext tracefunc`, then `%tracefunc f(args)`, `%%tracefunc` (the cell itself) or
   `%%tracefunc g` (the calls of `g` the cell makes); options `-n N`, `--samples N`, `--unhit`. The trace is
-  displayed as a table and kept in `_trace`.
+  displayed and kept in `_trace`; otherwise the cell behaves as without the magic (its value is `Out[n]`, `await`
+  works, an exception is raised after the partial trace). Locations in a notebook read `Cell In[4], line 2`.
 - Shell, one call: `python -m tracefunc path/to/file.py:func ARGS... [-t NAME] [--unhit] [--json]`, each argument
   a Python literal (`6`, `"'text'"`, `"[1, 2]"`) or `name=literal`. Exit status 0 if it returned, 1 if it raised,
   2 for a mistake in the command line.

@@ -188,14 +188,14 @@ _TAG_DIRS = _tag_dirs()
 
 def full_path(p, base):
     "The file that path `p` of a stack names, `p` having been written relative to directory `base`."
-    if p.startswith('<'): return p
+    if p.startswith(('<', 'Cell In[')): return p   # (and a notebook cell, as IPython names it)
     if p.startswith('~'): return os.path.expanduser(p)
     tag, _, rest = p.partition('/')
     for d in _TAG_DIRS.get(tag, ()):
         if os.path.exists(os.path.join(d, rest)): return os.path.join(d, rest)
     return p if os.path.isabs(p) or tag in _TAG_DIRS else os.path.join(base, p)
 
-_FRAME = re.compile(r'(.*) \((.*):(\d+)\)$')
+_FRAME = re.compile(r'(.*) \((.*)(?::|, line )(\d+)\)$')   # `qualname (path:lineno)`, `qualname (Cell In[4], line 2)`
 
 def cut_stack(stack:str, # a stack string: `qualname (path:lineno)` lines, outermost first
               cut, # `cut(qualname, path)`: the frames up to the last one it is true of are left out
@@ -203,11 +203,11 @@ def cut_stack(stack:str, # a stack string: `qualname (path:lineno)` lines, outer
               root:str # the directory the paths of the result are relative to
              )->str:
     "Stack string `stack` without the frames that run the program, nor importlib's, its paths relative to `root`."
-    from tracefunc.monitor import short_path
+    from tracefunc.monitor import short_path, location
     frames = [(m[1], full_path(m[2], base), m[3]) if (m := _FRAME.match(l)) else (l, '', '') for l in stack.splitlines()]
     frames = [f for f in frames if not f[1].startswith('<frozen importlib._bootstrap')]
     last = max((i for i, (q, p, _) in enumerate(frames) if p and cut(q, p)), default=-1)
-    return '\n'.join(f'{q} ({short_path(p, root)}:{n})' if p else q for q, p, n in frames[last + 1:])
+    return '\n'.join(f'{q} ({location(short_path(p, root), n)})' if p else q for q, p, n in frames[last + 1:])
 
 # %% ../nbs/07_targets.ipynb #fe061ef4
 class TargetSet:
