@@ -380,7 +380,7 @@ class CallTrace:
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'mark', 'prov', 'prov_line', 'outer', 'root', 'held',
-                 'gone')
+                 'last', 'gone')
     def __init__(self, frame, trace, table, outer=None, root=False):
         # frame: the running frame, None once it ended (a frame object would keep its locals alive);
         # outer: the state of the frame whose names a nested code object reads (see `lookup`)
@@ -388,6 +388,7 @@ class FrameState:
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
         self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
+        self.last = START   # the line the frame was on before a clean-up block closed it (see `came_from`)
         # mark, reset whenever the frame starts a line: the offset of the loop head it passed on this line (a loop's
         # check counts a hit when the frame reaches the head again without leaving the line), or the `id` of the
         # traceback entry of an exception it re-raised (see `_on_reraise`: ids and offsets never meet)
@@ -996,7 +997,9 @@ def on_special(self:Session, st, offset, sp):
         # a handler whose first line is a loop head is reached again as its loop comes round: it counts the lines that
         # ran unreported before the exception only when the exception lands (its handler's start, `'land'`, just ran)
         if not loop or st.mark == LANDING: self.raised_unreported(st, sys.exception())
-        if kind == 'check': return
+        if kind == 'check':
+            if riders: self.ride_along(st, riders, self.landing(st, sys.exception(), came_from(st)))
+            return
     cur = st.cur
     if kind == 'enter' and (chain := st.table.rides.get(offset)):   # a ride: the lines of its chain ran unreported
         if cur == s and st.mark == offset and offset in st.table.heads: todo = chain   # (came round: `_silent_chains`)
@@ -1008,11 +1011,12 @@ def on_special(self:Session, st, offset, sp):
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
     if kind == 'close':
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        if cur != st.trace.nil: st.held = cur   # (a second clean-up closes nothing new)
+        if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
         st.cur = st.trace.nil
         return
-    if kind == 'exit':   # a `with` calls `__exit__`: the code-less statements that ended its body ran
-        self.ride_along(st, riders, came_from(st))
+    if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)
+        prev = came_from(st)
+        self.ride_along(st, riders, self.landing(st, sys.exception(), prev) if offset in st.table.landings else prev)
         return
     if s == cur:
         if not loop: return
@@ -1021,16 +1025,32 @@ def on_special(self:Session, st, offset, sp):
             if loop != 'check': return
         riders = loop_riders     # the loop checked again without leaving its line: its code-less body ran
     prev = came_from(st)
+    if riders and offset in st.table.landings: prev = self.landing(st, sys.exception(), prev)
     if st.left[cur]: self.leave(st, cur)
     st.cur, st.mark = s, offset
     st.hits[s] += 1
     self.ride_along(st, riders, prev)
 
 def came_from(st):
-    "The line frame state `st` comes from: its current line, the one a clean-up closed, or `START` (none yet)."
+    "The line frame state `st` comes from: its current line, else the one a clean-up closed, else `START` (none yet)."
     cur = st.cur
-    if cur != st.trace.nil: return cur
-    return st.held if st.held >= 0 else START
+    return cur if cur != st.trace.nil else st.last
+
+@patch
+def landing(self:Session, st, exc, prev):
+    """`(prev, raised)`: the line an exception `exc` reaching frame `st` came from, and whether that line raised it (else it
+    was raised before and goes on after it: a `finally` block that ran to its end, a handler that did not match)."""
+    return prev, _raised_by(st, exc, prev, 64)
+
+def _raised_by(st, exc, line, budget):
+    "Did line `line` of frame `st` raise `exc`, or one of the exceptions of group `exc` (`except*` gathers them)?"
+    tb = getattr(exc, '__traceback__', None)
+    while tb is not None and tb.tb_frame is not st.frame: tb = tb.tb_next
+    if tb is not None and st.table.lines_at.get(tb.tb_lasti) == line: return True
+    if isinstance(exc, BaseExceptionGroup):   # (a bounded look: a group may be deep)
+        for e in exc.exceptions[:budget]:
+            if _raised_by(st, e, line, budget // 2): return True
+    return False
 
 @patch
 def ride_along(self:Session, st, riders, prev):
@@ -1333,8 +1353,9 @@ def _end(r, f, exc=None, offset=None):
     if r.table.silent:   # the last lines may have run unreported
         if exc is not None: raised_unreported(st, exc)
         elif offset is not None: count_unreported(st, offset)
-    tail = r.table.unwinds if exc is not None else r.table.returns
-    if tail: ride_along(st, tail, came_from(st))
+    if exc is not None:
+        if r.table.unwinds: ride_along(st, r.table.unwinds, landing(st, exc, came_from(st)))
+    elif r.table.returns: ride_along(st, r.table.returns, came_from(st))
     finish(st)
 
 def _on_return(code, offset, value):
@@ -1420,7 +1441,7 @@ def exit_handlers(sess):
     names = dict(runs=sess.runs, root=root, root_code=root.table.code, root_file=root.table.code.co_filename,
                  frames_pop=sess.frames.pop, frames_get=sess.frames.get, finish=sess.finish, leave=sess.leave,
                  raised_unreported=sess.raised_unreported, count_unreported=sess.count_unreported, fail=sess.fail,
-                 ride_along=sess.ride_along,
+                 ride_along=sess.ride_along, landing=sess.landing,
                  yield_wanted=sess.yield_wanted, closing=sess.closing, abandoned=sess.abandoned)
     names['end'], names['abandon'] = bind(_end, **names), bind(_abandon, **names)
     return bind(_on_return, **names), bind(_on_unwind, **names), bind(_on_reraise, **names), bind(_on_yield, **names)
