@@ -12,6 +12,7 @@ __all__ = ['RIDE', 'FAST', 'OUTER', 'GLOBAL', 'NAME', 'CLASS', 'START', 'RAISED'
 # %% ../nbs/00_indexer.ipynb #4851299b
 import ast, dis, functools, gc, inspect, io, linecache, opcode, tokenize, types
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 
 # %% ../nbs/00_indexer.ipynb #ca5f6984
 _C_TYPES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType,
@@ -353,7 +354,7 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
-# %% ../nbs/00_indexer.ipynb #b13fffea
+# %% ../nbs/00_indexer.ipynb #d4dbac09
 def _exits(ins, where):
     """Mark a `with` statement's `__exit__` calls as not entering it: its instructions from which no path through its
     own instructions leads into its body (a `finally` holds a copy of its header and body for the exceptional path,
@@ -395,6 +396,7 @@ def _owner_comp(lines, p):
 _NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
                    'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
 
+# %% ../nbs/00_indexer.ipynb #5fc56c00
 START = -1   # the line of a frame that is on no line yet
 RAISED, PASSED = 'raised', 'passed'   # how an exception left the line a frame was on: raised there, or raised before
 
@@ -421,6 +423,8 @@ def _may_lack_code(node):
         case ast.match_case(): return node.guard is None and _irrefutable(node.pattern)
     return False
 
+
+# %% ../nbs/00_indexer.ipynb #4674f6cf
 class _Ctx:
     "A statement between a statement that raises or jumps and where control lands: a loop, a `try` or a `with`."
     def __init__(self, kind, node=None):
@@ -474,94 +478,102 @@ class _Paths:
             return after | passed if l in self.dual else after
         return passed
 
-    def loop(self, l, arr, body, orelse, test=None):
-        "A `for` or `while` line `l`: arrivals after it."
-        c = _Ctx('loop')
-        back, seen = set(), None
-        while True:   # (a header without code passes what came round on to the body: until nothing new comes round)
-            after = self.enter(l, arr | back)
-            if test is not False:
-                self.ctx.append(c)
-                out = self.block(body, after)
-                self.ctx.pop()
-                back = out | c.jumps.get('continue', set())
-            if l in self.coded or back == seen: break
-            seen = back
-        if l in self.coded:
-            self.note(('line', l), back)   # (the checks after the first)
-        exits = set() if test is True else self.block(orelse, after)
-        return exits | c.jumps.get('break', set())
-
-    def stmt(self, l, arr):
-        "Arrivals `arr` reach statement line `l`: the arrivals after it completes."
-        if not arr: return arr
-        n = l.node
-        match n:
-            case ast.If():
-                t = _const_test(n.test)
-                after = self.enter(l, arr)
-                return (self.block(n.body, after) if t is not False else set()) | (
-                        (self.block(n.orelse, after) if n.orelse else after) if t is not True else set())
-            case ast.While(): return self.loop(l, arr, n.body, n.orelse, _const_test(n.test))
-            case ast.For() | ast.AsyncFor(): return self.loop(l, arr, n.body, n.orelse)
-            case ast.With() | ast.AsyncWith():
-                after = self.enter(l, arr)
-                c = _Ctx('with', n)
-                self.ctx.append(c)
-                out = self.block(n.body, after)
-                self.ctx.pop()
-                if l in self.exits: self.note(('exit', l), out); out = {(p, (), False) for p, _, _ in out}
-                if l in self.exc_exits: self.note(('exit exc', l), c.exc); c.exc = {(p, (), e) for p, _, e in c.exc}
-                self.raise_(c.exc)                              # (not suppressed)
-                return out | {(p, s, False) for p, s, _ in c.exc}   # (suppressed: on after the statement)
-            case ast.Try() | ast.TryStar(): return self.try_(l, arr)
-            case ast.Match():
-                after = self.enter(l, arr)
-                out = set()
-                for case in n.cases:
-                    cl = self.line[id(case)]
-                    got = self.enter(cl, after)
-                    out |= self.block(case.body, got)
-                    if case.guard is None and _irrefutable(case.pattern): return out
-                    after = got if cl in self.coded else after   # (a case without code fails to the next case)
-                return out | after
-            case ast.Return(): self.jump('return', self.enter(l, arr)); return set()
-            case ast.Raise(): self.enter(l, arr); return set()
-            case ast.Break() | ast.Continue(): self.jump('break' if isinstance(n, ast.Break) else 'continue', self.enter(l, arr)); return set()
-            case _: return self.enter(l, arr)   # a simple statement; a `def` or `class` (its body is other code)
-
-    def try_(self, l, arr):
-        n = l.node
-        after = self.enter(l, arr)
-        fin = _Ctx('finally') if n.finalbody else None
-        if fin: self.ctx.append(fin)
-        hs = _Ctx('try') if n.handlers else None
-        if hs: self.ctx.append(hs)
-        out = self.block(n.body, after)
-        if hs: self.ctx.pop()
-        if n.orelse: out = self.block(n.orelse, out)
-        if hs:
-            star = isinstance(n, ast.TryStar)
-            came = hs.exc   # (exception arrivals at the first handler)
-            for h in n.handlers:
-                hl = self.line[id(h)]
-                got = self.enter(hl, came)
-                done = self.block(h.body, got)
-                if star:   # every except* clause checks what is left; what a clause raises is raised after the last
-                    came = got | done
-                else:
-                    out |= done
-                    if h.type is None: came = set(); break
-                    came = got
-            if star: out |= came   # (all handled: on after the statement) ... and
-            self.raise_(came, PASSED)   # the rest raised on (to the finally block, or out)
-        if fin:
+# %% ../nbs/00_indexer.ipynb #eeb4fb87
+@patch
+def loop(self:_Paths, l, arr, body, orelse, test=None):
+    "A `for` or `while` line `l`: arrivals after it."
+    c = _Ctx('loop')
+    back, seen = set(), None
+    while True:   # (a header without code passes what came round on to the body: until nothing new comes round)
+        after = self.enter(l, arr | back)
+        if test is not False:
+            self.ctx.append(c)
+            out = self.block(body, after)
             self.ctx.pop()
-            out = self.block(n.finalbody, out)
-            self.raise_(self.block(n.finalbody, fin.exc), PASSED)
-            for kind, jarr in fin.jumps.items(): self.jump(kind, self.block(n.finalbody, jarr))
-        return out
+            back = out | c.jumps.get('continue', set())
+        if l in self.coded or back == seen: break
+        seen = back
+    if l in self.coded:
+        self.note(('line', l), back)   # (the checks after the first)
+    exits = set() if test is True else self.block(orelse, after)
+    return exits | c.jumps.get('break', set())
 
+# %% ../nbs/00_indexer.ipynb #c9ab6b13
+@patch
+def stmt(self:_Paths, l, arr):
+    "Arrivals `arr` reach statement line `l`: the arrivals after it completes."
+    if not arr: return arr
+    n = l.node
+    match n:
+        case ast.If():
+            t = _const_test(n.test)
+            after = self.enter(l, arr)
+            return (self.block(n.body, after) if t is not False else set()) | (
+                    (self.block(n.orelse, after) if n.orelse else after) if t is not True else set())
+        case ast.While(): return self.loop(l, arr, n.body, n.orelse, _const_test(n.test))
+        case ast.For() | ast.AsyncFor(): return self.loop(l, arr, n.body, n.orelse)
+        case ast.With() | ast.AsyncWith():
+            after = self.enter(l, arr)
+            c = _Ctx('with', n)
+            self.ctx.append(c)
+            out = self.block(n.body, after)
+            self.ctx.pop()
+            if l in self.exits: self.note(('exit', l), out); out = {(p, (), False) for p, _, _ in out}
+            if l in self.exc_exits: self.note(('exit exc', l), c.exc); c.exc = {(p, (), e) for p, _, e in c.exc}
+            self.raise_(c.exc)                              # (not suppressed)
+            return out | {(p, s, False) for p, s, _ in c.exc}   # (suppressed: on after the statement)
+        case ast.Try() | ast.TryStar(): return self.try_(l, arr)
+        case ast.Match():
+            after = self.enter(l, arr)
+            out = set()
+            for case in n.cases:
+                cl = self.line[id(case)]
+                got = self.enter(cl, after)
+                out |= self.block(case.body, got)
+                if case.guard is None and _irrefutable(case.pattern): return out
+                after = got if cl in self.coded else after   # (a case without code fails to the next case)
+            return out | after
+        case ast.Return(): self.jump('return', self.enter(l, arr)); return set()
+        case ast.Raise(): self.enter(l, arr); return set()
+        case ast.Break() | ast.Continue(): self.jump('break' if isinstance(n, ast.Break) else 'continue', self.enter(l, arr)); return set()
+        case _: return self.enter(l, arr)   # a simple statement; a `def` or `class` (its body is other code)
+
+# %% ../nbs/00_indexer.ipynb #428d3ce8
+@patch
+def try_(self:_Paths, l, arr):
+    "A `try` line `l` (with `except` or `except*` handlers, `else`, `finally`): arrivals after it."
+    n = l.node
+    after = self.enter(l, arr)
+    fin = _Ctx('finally') if n.finalbody else None
+    if fin: self.ctx.append(fin)
+    hs = _Ctx('try') if n.handlers else None
+    if hs: self.ctx.append(hs)
+    out = self.block(n.body, after)
+    if hs: self.ctx.pop()
+    if n.orelse: out = self.block(n.orelse, out)
+    if hs:
+        star = isinstance(n, ast.TryStar)
+        came = hs.exc   # (exception arrivals at the first handler)
+        for h in n.handlers:
+            hl = self.line[id(h)]
+            got = self.enter(hl, came)
+            done = self.block(h.body, got)
+            if star:   # every except* clause checks what is left; what a clause raises is raised after the last
+                came = got | done
+            else:
+                out |= done
+                if h.type is None: came = set(); break
+                came = got
+        if star: out |= came   # (all handled: on after the statement) ... and
+        self.raise_(came, PASSED)   # the rest raised on (to the finally block, or out)
+    if fin:
+        self.ctx.pop()
+        out = self.block(n.finalbody, out)
+        self.raise_(self.block(n.finalbody, fin.exc), PASSED)
+        for kind, jarr in fin.jumps.items(): self.jump(kind, self.block(n.finalbody, jarr))
+    return out
+
+# %% ../nbs/00_indexer.ipynb #d0b9e31a
 def _paths(node, lines, coded, exits, exc_exits):
     "Walk the statements of code object `node` (see `_Paths`): the arrivals at each point, and the lines reached."
     p = _Paths(lines, coded, exits)
@@ -580,6 +592,8 @@ def _copied(node):
     "The statements in `finally` blocks of `node`: CPython compiles such a block more than once (normal, exceptional...)."
     return {id(n) for t in ast.walk(node) if isinstance(t, (ast.Try, ast.TryStar)) for b in t.finalbody for n in ast.walk(b)}
 
+
+# %% ../nbs/00_indexer.ipynb #622af236
 def _riders_of(arr, strict=False):
     """What each statement without code that arrivals `arr` passed counts on: `(line idx, None)` when every arrival ran
     it (unless `strict`: other ways lead there too), else `(line idx, the lines the frame comes from when it ran)`; a
@@ -594,6 +608,8 @@ def _riders_of(arr, strict=False):
         if c: out.append((i, c))
     return tuple(out)
 
+
+# %% ../nbs/00_indexer.ipynb #eb6c3a37
 def _blind_branches(node, ins, stmts, p):
     """Riders of `if c: global x`, a body with no code where nothing else follows (no `else`, or one with no code
     either): both ways lead to the same place from the same line, so only the jump can tell whether the body ran. From
@@ -614,6 +630,8 @@ def _blind_branches(node, ins, stmts, p):
         if ran: out[jumps[0] + 1] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
     return out
 
+
+# %% ../nbs/00_indexer.ipynb #72cd61de
 def _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits):
     """Where the statements without code of one code object are counted: riders per instruction index (a line's entry,
     or where a `with` calls `__exit__`), those of loop heads reached round from their own line, and those counted when
@@ -647,6 +665,7 @@ def _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits):
     riders.update(_blind_branches(node, ins, stmts, p))
     riders = {k: v for k, v in riders.items() if v}
     return riders, {k: v for k, v in loop_riders.items() if v}, tails, frozenset(ins[k].offset for k in landings if k in riders)
+
 
 # %% ../nbs/00_indexer.ipynb #1be5dda9
 # where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
