@@ -7,11 +7,11 @@ Docs: https://example.github.io/tracefunc/monitor.html.md"""
 # %% auto #0
 __all__ = ['REPRS', 'M', 'E', 'DISABLE', 'UNAVAILABLE', 'LANDING', 'TOOL_IDS', 'HEADROOM', 'TOO_DEEP', 'PICK_LISTS',
            'CELL_PROXY_CRASHES', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'BRANCHES',
-           'BRANCH_EVENTS', 'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'SafeWidth', 'describe', 'acquire_tool_id',
-           'cell_name', 'short_path', 'location', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots',
-           'CodeRun', 'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind',
-           'start_handler', 'surface', 'instruction_handler', 'branch_handler', 'resume_handlers', 'exit_handlers',
-           'failure_note', 'TraceResults', 'tracefunc', 'tracing']
+           'BRANCH_EVENTS', 'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'brepr', 'describe', 'acquire_tool_id', 'cell_name',
+           'short_path', 'location', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots', 'CodeRun',
+           'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind', 'start_handler',
+           'surface', 'instruction_handler', 'branch_handler', 'resume_handlers', 'exit_handlers', 'failure_note',
+           'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools, array, collections, dis, weakref
@@ -254,13 +254,10 @@ def _failed(e, safe):
 
 REPRS = ('all', 'builtin')
 
-class SafeWidth(int):
-    "A sample width that also asks for `reprs='builtin'`: how a `Session` passes its choice through `sample` to `describe`."
-
-def describe(v, width=50, reprs=None):
+def describe(v, width=50, reprs='all'):
     """`(type name, repr)` of `v`, the repr cut to `width` characters (ending in '...' when cut). `reprs='builtin'`
-    (or a `SafeWidth`) calls only built-in reprs: other objects show as `<module.Class object>`."""
-    safe = reprs == 'builtin' if reprs is not None else type(width) is SafeWidth
+    calls only built-in reprs: other objects show as `<module.Class object>`."""
+    safe = reprs == 'builtin'
     try: r = brepr(v, width + 1, None, safe)
     except KeyboardInterrupt: raise   # (the user's Ctrl-C, not the value's)
     except BaseException as e: r = _failed(e, safe)   # a `__repr__` raising SystemExit too
@@ -612,8 +609,8 @@ def lookup(frame, name, where, outer):
     if v is _MISSING: v = frame.f_builtins.get(name, _MISSING)
     return v
 
-def sample(st, li, width):
-    "Describe the current values of line `li`'s names in the frame of `st`."
+def sample(st, li, width, reprs='all'):
+    "Describe the current values of line `li`'s names in the frame of `st` (see `describe`)."
     f, out, loc, o = st.frame, [], None, st.outer
     for name, where in st.table.specs[li]:
         if where is OUTER and o is not None and o.frame is None:   # the enclosing frame is over: its names as it left them
@@ -625,7 +622,7 @@ def sample(st, li, width):
                 v = loc.get(name, _MISSING)
             else: v = lookup(f, name, where, o.frame if o is not None else None)
         except Exception: v = _MISSING
-        out.append(UNAVAILABLE if v is _MISSING else describe(v, width))
+        out.append(UNAVAILABLE if v is _MISSING else describe(v, width, reprs))
     return tuple(out)
 
 # %% ../nbs/01_monitor.ipynb #1c09165c
@@ -655,7 +652,7 @@ class Session:
         self.root.dummy.cur = n + 1   # no line: a ride finds None there (see `_on_instruction`)
         self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.keep = max_calls, max_samples, keep
-        self.width = SafeWidth(width) if reprs == 'builtin' else width   # (how `sample` learns `reprs`: see `describe`)
+        self.width, self.reprs = width, reprs
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
         self.frames, self.calls, self.active, self.tool, self.armed = {}, [], 0, None, False
         self.counting = threading.Lock()   # `active`, the recorded calls running: threads may start and end them at once
@@ -822,13 +819,13 @@ def leave(self:Session, st, li, provisional=False):
     "Line `li` of frame `st` is done (or suspended, when `provisional`): sample it if wanted."
     tr = st.trace
     if st.prov_line == li:            # sampled when the frame yielded: refresh that sample
-        vals = sample(st, li, self.width)
+        vals = sample(st, li, self.width, self.reprs)
         s = tr.samples[li]
         for i in range(len(s) - 1, -1, -1):
             if s[i] is st.prov: s[i] = vals; break
         if tr.keep == 'first': tr.left[li] -= 1    # the slot reserved for this refresh
     elif tr.left[li]:
-        vals = sample(st, li, self.width)
+        vals = sample(st, li, self.width, self.reprs)
         tr.add(li, vals)
     else: vals = None
     if provisional and vals is not None:
@@ -1058,7 +1055,7 @@ def ride_along(self:Session, st, riders, prev):
     for r, lines in riders:
         if lines is None or prev in lines:
             st.hits[r] += 1
-            if st.left[r]: st.trace.add(r, sample(st, r, self.width))
+            if st.left[r]: st.trace.add(r, sample(st, r, self.width, self.reprs))
 
 # %% ../nbs/01_monitor.ipynb #bc61978a
 @patch
@@ -1099,7 +1096,7 @@ def count_unreported(self:Session, st, offset):
 @patch
 def on_append(self:Session, st, li):
     "Sample the element a comprehension just produced (the hot path counted it)."
-    st.trace.add(li, sample(st, li, self.width))
+    st.trace.add(li, sample(st, li, self.width, self.reprs))
 
 @patch
 def finish(self:Session, st, provisional=False):
@@ -1108,7 +1105,7 @@ def finish(self:Session, st, provisional=False):
     if self.closing: self.closing[:] = [c for c in self.closing if c is not st]
     if self.outer_names:   # a generator it made may run on: keep what its names held, as descriptions
         loc = fast_locals(st.frame)
-        st.gone = {n: describe(v, self.width) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
+        st.gone = {n: describe(v, self.width, self.reprs) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
     st.frame = None
     if st.root:
         with self.counting:   # (`-=` is three steps, and another thread may start a call between them)
