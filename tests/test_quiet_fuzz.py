@@ -3,6 +3,7 @@ raise, yield, recursive `yield from`, generator expressions, calls) traced with 
 be the same, for several sizes and sample policies. Fixed seeds, so a failure names its program."""
 import importlib.util, inspect, random
 import pytest
+from tracefunc import monitor
 from tracefunc.monitor import Session
 
 def stmt(r, depth, in_loop, lines, ind):
@@ -56,13 +57,28 @@ def run(f, n, **kw):
         except Exception as e: r = e
     return s.results(), repr(r)
 
+def load(seed, folder):
+    "The module of program `seed`, written to `folder` (the tracer reads its source from the file)."
+    path = folder/f'p{seed}.py'
+    path.write_text(program(seed))
+    spec = importlib.util.spec_from_file_location(f'p{seed}', path)
+    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+    return m
+
 @pytest.mark.parametrize('batch', range(8))
 def test_random_programs_same_results_quiet_or_not(batch, tmp_path):
     for seed in range(batch * 25, batch * 25 + 25):
-        path = tmp_path/f'p{seed}.py'
-        path.write_text(program(seed))
-        spec = importlib.util.spec_from_file_location(f'p{seed}', path)
-        m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+        m = load(seed, tmp_path)
         for n in (0, 3, 40, 300):
             for kw in ({}, {'max_samples': 2}, {'keep': 'last'}):
+                assert run(m.f, n, **kw) == run(m.f, n, quiet=False, **kw), (seed, n, kw, program(seed))
+
+@pytest.mark.parametrize('batch', range(2))
+def test_random_programs_with_counters_found_as_met(batch, tmp_path, monkeypatch):
+    "A long function's rides find their counters in a dict, made as lines are met (`PICK_LISTS`): the same results."
+    monkeypatch.setattr(monitor, 'PICK_LISTS', -1)
+    for seed in range(batch * 25, batch * 25 + 25):
+        m = load(seed, tmp_path)
+        for n in (0, 3, 40, 300):
+            for kw in ({}, {'max_samples': 2}):
                 assert run(m.f, n, **kw) == run(m.f, n, quiet=False, **kw), (seed, n, kw, program(seed))
