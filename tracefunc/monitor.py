@@ -9,14 +9,14 @@ __all__ = ['REPRS', 'M', 'E', 'DISABLE', 'UNAVAILABLE', 'LANDING', 'TOOL_IDS', '
            'CELL_PROXY_CRASHES', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOBAL_EVENTS', 'BRANCHES',
            'BRANCH_EVENTS', 'CALLBACKS', 'KEEPS', 'SCAN_LIMIT', 'heap_walk', 'brepr', 'describe', 'acquire_tool_id',
            'cell_name', 'short_path', 'location', 'frame_line', 'stack_str', 'CallTrace', 'FrameState', 'Slots',
-           'CodeRun', 'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind',
-           'start_handler', 'surface', 'instruction_handler', 'branch_handler', 'resume_handlers', 'exit_handlers',
-           'failure_note', 'TraceResults', 'tracefunc', 'tracing']
+           'RunPlan', 'plans', 'CodeRun', 'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported',
+           'bind', 'start_handler', 'surface', 'instruction_handler', 'branch_handler', 'resume_handlers',
+           'exit_handlers', 'failure_note', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools, array, collections, dis, weakref
 from fastcore.basics import patch
-from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START
+from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE
 
 # %% ../nbs/01_monitor.ipynb #d6d8fb3b
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
@@ -420,18 +420,11 @@ class Slots:
 
 PICK_LISTS = 200   # functions of up to this many lines find a ride's counters in a list by line; longer ones in a dict
 
-class CodeRun:
-    """One armed code object in one session: its lookups, and the states of the frames running it.
-    Frames of one code on one thread start and end in LIFO order, so the innermost one is the one running: while that
-    holds, the hot path takes its state (`solo`) without calling `sys._getframe`. Generator and coroutine frames
-    suspend and resume out of order: for them the shortcut holds only while exactly one of them is alive."""
-    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'branch_at', 'branch_lines', 'specials', 'special',
-                 'line_entries', 'special_lines',
-                 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'events', 'dummy', 'capped', 'ud', 'dark', 'patience', 'shade', 'watch',
-                 'specs')
+class RunPlan:
+    """What a `CodeRun` of one code table starts from, the same in every session: the table's lookups as lists indexed by
+    offset (indexing a list is cheaper than calling `dict.get` on the hot path), and each ride's counters."""
     def __init__(self, table, nlines, slots):
         self.table = table
-        # lists indexed by offset: indexing a list is cheaper than calling dict.get on the hot path
         size = len(table.code.co_code) + 2
         self.entry_at, self.append_at, self.ride_at, self.yield_at = [None] * size, [None] * size, [None] * size, [None] * size
         for o, v in table.entries.items(): self.entry_at[o] = v
@@ -459,20 +452,53 @@ class CodeRun:
         for o, (target, *rides) in table.branches.items():
             self.branch_at[o] = (target, *((line, picked(c, line, False, skips)) for line, c, skips in rides))
         self.branch_lines = {r[0] for _, *rs in table.branches.values() for r in rs}
-        self.specials = dict(table.specials)   # (its own: `quiet` adds 'wake' specials)
-        self.special = self.specials.get
         self.line_entries = {}   # line idx -> the offsets of its entries
         for o, v in table.entries.items():
             self.line_entries.setdefault(v if v >= 0 else ~v if ~v < RIDE else ~v - RIDE, []).append(o)
         self.special_lines = {sp[1] for sp in table.specials.values() if sp[0] in ('enter', 'catch')}
-        self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
-        # after the last recorded call (see `start_handler`): the depth of unrecorded calls, whether their events
-        # turned entries off, and how many of their events to let pass before doing so
-        self.capped, self.ud, self.dark, self.patience = False, 0, False, self.storm
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
         # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
         self.events = (LOCAL_EVENTS if table.entries or table.specials else LOCAL_EVENTS & ~E.PY_YIELD) | (
             BRANCH_EVENTS if table.branches else 0)
+
+_PLANS = {}   # id(FuncIndex) -> (the index, its Slots, its RunPlans by id(code)): short functions' (see `plans`)
+
+def plans(index):
+    """`(slots, {id(code): RunPlan})` for the code tables of `index`. A short function's are built once and shared by its
+    sessions (every counter is made up front: nothing in them changes); a long function's are built per session, since
+    its rides make counters as lines are met (see `PICK_LISTS`)."""
+    hit = _PLANS.get(id(index))
+    if hit is not None and hit[0] is index: return hit[1:]
+    n = len(index.lines)
+    slots = Slots(n)
+    made = slots, {id(t.code): RunPlan(t, n, slots) for t in index.tables}
+    if n <= PICK_LISTS:
+        if len(_PLANS) >= CACHE_SIZE: _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[id(index)] = (index, *made)
+    return made
+
+class CodeRun:
+    """One armed code object in one session: its lookups (from its `RunPlan`, the ones sessions change copied), and the
+    states of the frames running it. Frames of one code on one thread start and end in LIFO order, so the innermost one
+    is the one running: while that holds, the hot path takes its state (`solo`) without calling `sys._getframe`.
+    Generator and coroutine frames suspend and resume out of order: for them the shortcut holds only while exactly one
+    of them is alive."""
+    __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'branch_at', 'branch_lines', 'specials', 'special',
+                 'line_entries', 'special_lines',
+                 'stack', 'frames', 'solo', 'solo_ok', 'gen', 'events', 'dummy', 'capped', 'ud', 'dark', 'patience', 'shade', 'watch',
+                 'specs')
+    def __init__(self, plan):
+        self.table = table = plan.table
+        # (what `quiet` and `arm_wake` change, copied: the session's own)
+        self.entry_at, self.yield_at, self.specials = list(plan.entry_at), list(plan.yield_at), dict(table.specials)
+        self.append_at, self.ride_at, self.branch_at, self.specs = plan.append_at, plan.ride_at, plan.branch_at, plan.specs
+        self.branch_lines, self.line_entries, self.special_lines = plan.branch_lines, plan.line_entries, plan.special_lines
+        self.gen, self.events = plan.gen, plan.events
+        self.special = self.specials.get
+        self.stack, self.frames, self.solo, self.solo_ok = [], [], None, True
+        # after the last recorded call (see `start_handler`): the depth of unrecorded calls, whether their events
+        # turned entries off, and how many of their events to let pass before doing so
+        self.capped, self.ud, self.dark, self.patience = False, 0, False, self.storm
         # after the last recorded call of a generator or coroutine: its unrecorded frames may turn entries off (`shade`),
         # and `watch(on)` arms the events that tell when a recorded frame runs again (see `unrecorded`)
         self.shade, self.watch = False, None
@@ -644,8 +670,8 @@ class Session:
         code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
         self.index = func_index(code)
         n = len(self.index.lines)
-        self.slots = Slots(n)
-        self.runs = {id(t.code): CodeRun(t, n, self.slots) for t in self.index.tables}
+        self.slots, made = plans(self.index)
+        self.runs = {k: CodeRun(p) for k, p in made.items()}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
         for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
             r.dummy = FrameState(None, CallTrace('', n, 0, 'first', nslots=len(self.slots)), r.table)
