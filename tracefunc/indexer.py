@@ -7,11 +7,13 @@ Docs: https://example.github.io/tracefunc/indexer.html.md"""
 # %% auto #0
 __all__ = ['RIDE', 'FAST', 'OUTER', 'GLOBAL', 'NAME', 'CLASS', 'START', 'RAISED', 'PASSED', 'MAX_CHAIN', 'CACHE_SIZE',
            'resolve_target', 'Source', 'find_node', 'Line', 'own_parts', 'names_in', 'index_lines', 'nested_codes',
-           'CodeTable', 'code_table', 'FuncIndex', 'build_index', 'func_index']
+           'head_entry', 'ride_entry', 'is_head', 'is_ride', 'entry_line', 'Special', 'CodeTable', 'code_table',
+           'FuncIndex', 'build_index', 'func_index']
 
 # %% ../nbs/00_indexer.ipynb #4851299b
 import ast, dis, functools, gc, inspect, io, linecache, opcode, tokenize, types
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from fastcore.basics import patch
 
 # %% ../nbs/00_indexer.ipynb #ca5f6984
@@ -101,13 +103,6 @@ def _first_line(node):
     decs = getattr(node, 'decorator_list', None)
     return min([node.lineno] + [d.lineno for d in decs]) if decs else node.lineno
 
-def _positions(code):
-    return [p for p in code.co_positions() if p[0] is not None and p[2] is not None]
-
-def _contains(node, pos):
-    l, c = pos[0], pos[2]
-    return (node.lineno, node.col_offset) <= (l, c) <= (node.end_lineno, node.end_col_offset)
-
 def _code_key(n):
     "What a code object compiled from node `n` is called, and its first line."
     for name, kind in _CODE_NAMES.items():
@@ -123,6 +118,14 @@ def _by_key(tree):
             if isinstance(n, _SCOPES): ix.setdefault(_code_key(n), []).append(n)
         tree._tracefunc_nodes = ix
     return ix
+
+# %% ../nbs/00_indexer.ipynb #d1f19178
+def _positions(code):
+    return [p for p in code.co_positions() if p[0] is not None and p[2] is not None]
+
+def _contains(node, pos):
+    l, c = pos[0], pos[2]
+    return (node.lineno, node.col_offset) <= (l, c) <= (node.end_lineno, node.end_col_offset)
 
 def _like(n, code):
     "Does expression node `n` (a lambda, a comprehension), compiled alone, give code with `code`'s constants and names?"
@@ -212,55 +215,60 @@ class _Indexer:
     "Walks a function's AST collecting its `Line`s (see `index_lines`)."
     def __init__(self, src): self.src, self.lines = src, []
 
-    def comps(self, exprs, scope, parent):
-        "Comprehensions inside `exprs`, each a line of its own, nested ones included."
-        def visit(n, scope):
-            if isinstance(n, ast.Lambda): return visit(n.body, n)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): return
-            if isinstance(n, _COMPS):
-                text = self.src.node(n)
-                if isinstance(n, ast.GeneratorExp) and not text.startswith('('): text = f'({text})'
-                pos, parts = (n.lineno, n.col_offset), _comp_parts(n)
-                line = Line('comp', text, pos, pos, (n.end_lineno, n.end_col_offset),
-                            tuple(dict.fromkeys(names_in(parts))), scope, n, parent)
-                first, last = parts[:2] if isinstance(n, ast.DictComp) else (n.elt, n.elt)
-                line.elt = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset))
-                self.lines.append(line)
-                for p in parts: visit(p, n)
-                return
-            for c in ast.iter_child_nodes(n): visit(c, scope)
-        for e in exprs: visit(e, scope)
+# %% ../nbs/00_indexer.ipynb #78091ef5
+@patch
+def comps(self:_Indexer, exprs, scope, parent):
+    "Comprehensions inside `exprs`, each a line of its own, nested ones included."
+    def visit(n, scope):
+        if isinstance(n, ast.Lambda): return visit(n.body, n)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): return
+        if isinstance(n, _COMPS):
+            text = self.src.node(n)
+            if isinstance(n, ast.GeneratorExp) and not text.startswith('('): text = f'({text})'
+            pos, parts = (n.lineno, n.col_offset), _comp_parts(n)
+            line = Line('comp', text, pos, pos, (n.end_lineno, n.end_col_offset),
+                        tuple(dict.fromkeys(names_in(parts))), scope, n, parent)
+            first, last = parts[:2] if isinstance(n, ast.DictComp) else (n.elt, n.elt)
+            line.elt = ((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset))
+            self.lines.append(line)
+            for p in parts: visit(p, n)
+            return
+        for c in ast.iter_child_nodes(n): visit(c, scope)
+    for e in exprs: visit(e, scope)
 
-    def block(self, body, scope, loop=None):
-        "The statements of one block, linked to their next sibling; a function's docstring is not a line."
-        if body and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and body is scope.body and _is_doc(body[0]):
-            body = body[1:]
-        prev = None
-        for node in body:
-            line = self.stmt(node, scope)
-            line.loop = loop
-            if prev is not None: prev.next = line
-            prev = line
+# %% ../nbs/00_indexer.ipynb #654846bf
+@patch
+def block(self:_Indexer, body, scope, loop=None):
+    "The statements of one block, linked to their next sibling; a function's docstring is not a line."
+    if body and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and body is scope.body and _is_doc(body[0]):
+        body = body[1:]
+    prev = None
+    for node in body:
+        line = self.stmt(node, scope)
+        line.loop = loop
+        if prev is not None: prev.next = line
+        prev = line
 
-    def stmt(self, node, scope):
-        "`node` as a line, then the comprehensions it evaluates and the statements it holds."
-        pos = self.src.start(node)
-        start = min([pos] + [(d.lineno, d.col_offset) for d in getattr(node, 'decorator_list', [])])
-        exprs, bound = own_parts(node)
-        if isinstance(node, _COMPOUND):
-            b = _blocks(node)[0][0]
-            end = self.src.start(b)
-            text = self.src.header(pos, end)
-        else: end, text = (node.end_lineno, node.end_col_offset), self.src.node(node)
-        names = names_in(exprs)
-        names = names + bound if isinstance(node, ast.ExceptHandler) else bound + names
-        line = Line('stmt', text, pos, start, end, tuple(dict.fromkeys(names)), scope, node)
-        self.lines.append(line)
-        self.comps(exprs, scope, line)
-        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else scope
-        for b in _blocks(node):
-            self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
-        return line
+@patch
+def stmt(self:_Indexer, node, scope):
+    "`node` as a line, then the comprehensions it evaluates and the statements it holds."
+    pos = self.src.start(node)
+    start = min([pos] + [(d.lineno, d.col_offset) for d in getattr(node, 'decorator_list', [])])
+    exprs, bound = own_parts(node)
+    if isinstance(node, _COMPOUND):
+        b = _blocks(node)[0][0]
+        end = self.src.start(b)
+        text = self.src.header(pos, end)
+    else: end, text = (node.end_lineno, node.end_col_offset), self.src.node(node)
+    names = names_in(exprs)
+    names = names + bound if isinstance(node, ast.ExceptHandler) else bound + names
+    line = Line('stmt', text, pos, start, end, tuple(dict.fromkeys(names)), scope, node)
+    self.lines.append(line)
+    self.comps(exprs, scope, line)
+    inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else scope
+    for b in _blocks(node):
+        self.block(b, inner, line if b is getattr(node, 'body', None) and isinstance(node, _LOOPS) else None)
+    return line
 
 # %% ../nbs/00_indexer.ipynb #9055244a
 def index_lines(root, src):
@@ -288,8 +296,9 @@ _APPENDS = {opcode.opmap[n] for n in ('LIST_APPEND', 'SET_ADD', 'MAP_ADD', 'YIEL
 _SEND = opcode.opmap['SEND']
 _CONDS = {opcode.opmap[n] for n in ('POP_JUMP_IF_FALSE', 'POP_JUMP_IF_TRUE', 'POP_JUMP_IF_NONE', 'POP_JUMP_IF_NOT_NONE')}
 _NOT_TAKEN = {opcode.opmap[n] for n in ('NOT_TAKEN',) if n in opcode.opmap}   # 3.14+: after a conditional jump
+_NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
+                   'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
 _INLINED = {'all', 'any', 'tuple', 'list', 'set'}   # see `_inlined_calls`
-RIDE = 1 << 24   # entries at or above ~RIDE are rides: see `_silent_chains`
 
 def nested_codes(code):
     "`code` and every code object nested in it, found through `co_consts`."
@@ -298,14 +307,36 @@ def nested_codes(code):
         if isinstance(c, types.CodeType): out += nested_codes(c)
     return out
 
+# %% ../nbs/00_indexer.ipynb #fffa8c79
+RIDE = 1 << 24   # entries at or below ~RIDE are rides: see `entry_line`
+
+def head_entry(idx): "The entry of a loop head on line `idx`."; return ~idx
+def ride_entry(idx): "The entry of a ride of line `idx`."; return ~(RIDE + idx)
+def is_head(v): "Is entry `v` a loop head's?"; return ~RIDE < v < 0
+def is_ride(v): "Is entry `v` a ride's?"; return v <= ~RIDE
+
+def entry_line(v):
+    "The line idx that entry `v` enters: a plain entry `idx`, a loop head `~idx`, a ride `~(RIDE + idx)`."
+    return v if v >= 0 else ~v if ~v < RIDE else ~v - RIDE
+
+# %% ../nbs/00_indexer.ipynb #86d3ba16
+class Special(NamedTuple):
+    "A rare offset of a code table (see above): what happens there, and what it counts."
+    kind: str                # 'enter', 'catch', 'land', 'check', 'pass', 'close', 'send' (and at run time 'wake')
+    line: int = -1           # the line idx it enters ('enter', 'catch', 'wake'), else -1
+    loop: object = False     # a loop head's: True, or 'check' for a `while` (each arrival is a check of its test)
+    riders: tuple = ()       # statements without code counted there (see `_riders_of`)
+    loop_riders: tuple = ()  # those counted when a loop head is reached again from its own line
+
+# %% ../nbs/00_indexer.ipynb #28a6f448
 @dataclass(eq=False)
 class CodeTable:
     "What each instruction of one code object means for tracing, built once per code object."
     code: types.CodeType
     node: ast.AST
-    entries: dict    # offset -> line idx of the statement it may enter (~idx for a loop head, ~(RIDE + idx) for a ride)
+    entries: dict    # offset -> the entry it may be (see `entry_line`): a line, a loop head or a ride
     appends: dict    # offset -> line idx of the comprehension whose element it appends or yields
-    specials: dict   # offset -> (kind, line idx, is loop head, riders, loop riders): rare cases, handled slowly
+    specials: dict   # offset -> `Special`: rare cases, handled slowly
     specs: dict      # line idx -> ((name, where), ...): how to look each name up in this code's frames
     rides: dict = field(default_factory=dict)    # offset -> the lines that may have run unreported just before it
     silent: dict = field(default_factory=dict)   # offset -> the lines run unreported up to there, if its line is quiet
@@ -322,7 +353,7 @@ class CodeTable:
     returns: tuple = ()   # statements without code before the frame returns: (line idx, the lines it came from or None)
     unwinds: tuple = ()   # the same before an exception leaves the frame
     reraises: frozenset = frozenset()   # RERAISE offsets that pass on an exception the frame handled (`except*`)
-    landings: frozenset = frozenset()   # entries whose riders depend on how an exception came (see `Session.landing`)
+    landings: frozenset = frozenset()   # entries whose riders depend on how an exception came (see `Recorder.landing`)
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -354,12 +385,32 @@ def _where(name, code, parent):
     if parent is not None and (name in parent.co_varnames or name in parent.co_cellvars or name in parent.co_freevars): return OUTER
     return GLOBAL
 
+# %% ../nbs/00_indexer.ipynb #1be5dda9
+def _flow(ins, by_off):
+    "Per instruction index, the indices control goes to next (exceptions aside), and the reverse: who comes before."
+    nxt = []
+    for j, i in enumerate(ins):
+        s = [j + 1] if i.opcode not in _NO_FALLTHROUGH and j + 1 < len(ins) else []
+        if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off: s.append(by_off[i.argval])
+        nxt.append(s)
+    prev = [[] for _ in ins]
+    for j, s in enumerate(nxt):
+        for t in s: prev[t].append(j)
+    return nxt, prev
+
+# %% ../nbs/00_indexer.ipynb #03404ecd
+def _placed(ins, lines):
+    "Per instruction, the innermost of `lines` its position is in, or None."
+    at, where = _spread(lines), []
+    for i in ins:
+        p = i.positions
+        ok = p is not None and p.lineno is not None and p.col_offset is not None
+        where.append(_innermost(at, (p.lineno, p.col_offset)) if ok else None)
+    return where
+
 # %% ../nbs/00_indexer.ipynb #d4dbac09
-def _exits(ins, where):
-    """Mark a `with` statement's `__exit__` calls as not entering it: its instructions from which no path through its
-    own instructions leads into its body (a `finally` holds a copy of its header and body for the exceptional path,
-    so position alone cannot tell a header from an exit)."""
-    nxt, prev = _flow(ins, {i.offset: k for k, i in enumerate(ins)})
+def _exits(ins, where, prev):
+    "Mark a `with` statement's `__exit__` calls as `'exit'` in `where`: by `with` line, where its body ends and where exceptions land."
     owner = {}
     for l in {l for l in where if isinstance(l, Line) and isinstance(l.node, (ast.With, ast.AsyncWith))}:
         n = l.node
@@ -385,6 +436,74 @@ def _by_value(d):
     for k, v in d.items(): out.setdefault(v, set()).add(k)
     return out
 
+# %% ../nbs/00_indexer.ipynb #51a629bc
+def _counted(l, eligible):
+    "The statement that line `l` (a statement, or a comprehension: its statement) counts for, if one of `eligible`."
+    if not isinstance(l, Line): return None
+    s = l if l.kind == 'stmt' else l.parent
+    return s if s in eligible else None
+
+class _Draft:
+    "A code table being built: one code object's instructions, the statement each counts for, and the tables so far."
+    def __init__(self, code, lines):
+        self.ins = ins = list(dis.get_instructions(code))
+        self.by_off = {i.offset: k for k, i in enumerate(ins)}   # offset -> instruction index
+        self.nxt, self.prev = _flow(ins, self.by_off)
+        self.where = _placed(ins, lines)                   # per instruction: its innermost line (or None, or 'exit')
+        self.wexits = _exits(ins, self.where, self.prev)   # `with` line -> (its body's exits, where exceptions land)
+        eligible = {l for l in lines if l.kind == 'stmt'}
+        self.stmts = [_counted(l, eligible) for l in self.where]   # per instruction: the statement it counts for
+        self.exc_table = [e for e in dis.Bytecode(code).exception_entries if e.target in self.by_off]
+        self.entries, self.specials = {}, {}   # offset -> entry (see `entry_line`); offset -> `Special`
+        self.rides, self.silent, self.quiet, self.skips, self.setups = {}, {}, {}, {}, {}   # (see `CodeTable`)
+        self.heads, self.branches, self.via = frozenset(), {}, {}
+
+# %% ../nbs/00_indexer.ipynb #13e84249
+def _inlined_calls(node):
+    "Positions of the names of calls in `node` that CPython 3.14+ compiles into a loop of the calling code (`any(... for ...)`)."
+    return {(n.func.lineno, n.func.end_lineno, n.func.col_offset, n.func.end_col_offset) for n in ast.walk(node)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _INLINED
+            and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.GeneratorExp)}
+
+def _entries(d, inlined):
+    "The instruction indices where lines may start (`entries`) and the loop heads among them (`loops`)."
+    ins, where, stmts, by_off = d.ins, d.where, d.stmts, d.by_off
+    entries, loops = set(), set()
+    for k, i in enumerate(ins):
+        s = stmts[k]
+        if s is None and k and ins[k-1].opname == 'CLEANUP_THROW': s = stmts[k-1]   # an await's throw path jumps back
+        # a line starts where the instruction before belongs elsewhere and runs into it (else only jumps reach it)
+        if s is not None and (k == 0 or (stmts[k-1] is not s or not isinstance(where[k-1], Line))
+                              and ins[k-1].opcode not in _NO_FALLTHROUGH): entries.add(k)
+        if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off:
+            t = by_off[i.argval]
+            if stmts[t] is not None and stmts[t] is not s: entries.add(t)
+            if (i.opcode in _BACK and not (k and ins[k-1].opname == 'CLEANUP_THROW')   # an await's throw path, not a loop
+                    and isinstance(where[t], Line) and where[t].kind == 'stmt' and tuple(i.positions) not in inlined): loops.add(t)
+    return entries, loops
+
+# %% ../nbs/00_indexer.ipynb #3d16bb12
+def _handlers(d, entries):
+    "Where exceptions land: sets `d.handlers` (handler offset -> its first statement's index) and `d.caught`; returns the clean-ups."
+    ins, where, stmts, by_off = d.ins, d.where, d.stmts, d.by_off
+    handlers, caught, closes = {}, set(), set()
+    for e in d.exc_table:
+        t = k = by_off[e.target]
+        caught.add(t)
+        while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
+        # (a clean-up of the statement itself, as an inlined comprehension's, which carries its position, hands the
+        # exception on and enters no line: its handler guards that very statement's instructions)
+        own = k < len(ins) and any(stmts[j] is stmts[k] for j in range(by_off.get(e.start, 0), by_off.get(e.end, len(ins))))
+        if k < len(ins) and stmts[k] is not None and not own:
+            entries.add(k); handlers[e.target] = k; caught.add(k)
+        elif where[t] is None:   # a clean-up that re-raises: the line that raised is over
+            closes.add(t)
+            while t < len(ins) and ins[t].opcode not in _NO_FALLTHROUGH:   # (what it runs with a position enters no line:
+                t += 1; entries.discard(t)                                  # an inlined comprehension's clean-up)
+    d.handlers, d.caught = handlers, caught
+    return closes
+
+# %% ../nbs/00_indexer.ipynb #e2497739
 def _owner_comp(lines, p):
     "The comprehension whose element an append or yield at position `p` produces."
     best = None
@@ -393,8 +512,14 @@ def _owner_comp(lines, p):
             if best is None or l.elt[0] >= best.elt[0]: best = l
     return best
 
-_NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN_VALUE', 'RETURN_CONST',
-                   'JUMP_FORWARD', 'JUMP_BACKWARD', 'JUMP_BACKWARD_NO_INTERRUPT') if n in opcode.opmap}
+def _appends(ins, lines):
+    "The append or yield instruction of each comprehension's element: offset -> the comprehension's line idx."
+    appends = {}
+    for k, i in enumerate(ins):
+        if i.opcode in _APPENDS and not (k and ins[k-1].opcode == _SEND) and i.positions.lineno is not None:
+            c = _owner_comp(lines, i.positions)
+            if c is not None: appends[i.offset] = c.idx
+    return appends
 
 # %% ../nbs/00_indexer.ipynb #5fc56c00
 START = -1   # the line of a frame that is on no line yet
@@ -423,7 +548,6 @@ def _may_lack_code(node):
         case ast.match_case(): return node.guard is None and _irrefutable(node.pattern)
     return False
 
-
 # %% ../nbs/00_indexer.ipynb #4674f6cf
 class _Ctx:
     "A statement between a statement that raises or jumps and where control lands: a loop, a `try` or a `with`."
@@ -432,12 +556,7 @@ class _Ctx:
         self.jumps = {}   # ('break' | 'continue' | 'return') -> arrivals, for a finally block to pass on
 
 class _Paths:
-    """How control arrives at each statement of one code object, by the source's semantics. An *arrival* is `(prev,
-    passed, exc)`: the statement with code the frame was on (`START` at the frame's start), the statements without code
-    run since (in order), and whether an exception brought it (a handler's, or a `finally` block's exceptional copy).
-    `at[point]` collects the arrivals at each place the monitor can see: `('line', Line)` where a line with code starts,
-    `('exit', Line)` where a `with` calls `__exit__` after its body, `('end',)` where the frame returns. Statements that
-    control cannot reach are those never visited (`reached`)."""
+    "How control arrives at each statement of one code object, by the source's semantics (see above)."
     def __init__(self, lines, coded, exits):
         self.line = {id(l.node): l for l in lines if l.kind == 'stmt'}
         self.coded, self.exits = coded, exits
@@ -446,37 +565,41 @@ class _Paths:
     def note(self, point, arr): self.at.setdefault(point, set()).update(arr)
 
     def raise_(self, arr, how=RAISED):
-        """Arrivals `arr` raise (`RAISED`: their line raised; `PASSED`: an exception raised before goes on after it) to the
-        innermost `try` or `with` around, else out of the frame."""
+        "Arrivals `arr` raise (`how` an exception that came to them) to the innermost `try` or `with`, else out of the frame."
         arr = {(p, s, how if e is False else e) for p, s, e in arr}
         for c in reversed(self.ctx):
             if c.kind != 'loop': c.exc.update(arr); return
         self.note(('unwind',), arr)
 
-    def jump(self, kind, arr):
-        "Arrivals `arr` leave by `break`, `continue` or `return`: through the `finally` blocks on the way."
-        for c in reversed(self.ctx):
-            if c.kind == 'finally': c.jumps.setdefault(kind, set()).update(arr); return
-            if c.kind == 'loop' and kind != 'return': c.jumps.setdefault(kind, set()).update(arr); return
-        if kind == 'return': self.note(('end',), arr)
+# %% ../nbs/00_indexer.ipynb #83e85813
+@patch
+def jump(self:_Paths, kind, arr):
+    "Arrivals `arr` leave by `break`, `continue` or `return`: through the `finally` blocks on the way."
+    for c in reversed(self.ctx):
+        if c.kind == 'finally': c.jumps.setdefault(kind, set()).update(arr); return
+        if c.kind == 'loop' and kind != 'return': c.jumps.setdefault(kind, set()).update(arr); return
+    if kind == 'return': self.note(('end',), arr)
 
-    def block(self, body, arr):
-        for n in body:
-            l = self.line.get(id(n))
-            if l is not None: arr = self.stmt(l, arr)   # (a function's docstring is no line, and has no code)
-        return arr
+@patch
+def block(self:_Paths, body, arr):
+    "Arrivals `arr` run the statements of `body` in order: the arrivals after it."
+    for n in body:
+        l = self.line.get(id(n))
+        if l is not None: arr = self.stmt(l, arr)   # (a function's docstring is no line, and has no code)
+    return arr
 
-    def enter(self, l, arr):
-        "Arrivals `arr` reach line `l`: the arrivals after its start (its header's, for a compound statement)."
-        if l not in self.coded and not _may_lack_code(l.node): return set()   # (the compiler found it unreachable)
-        self.reached.add(l)
-        passed = {(p, s if l.idx in s else s + (l.idx,), e) for p, s, e in arr}
-        if l in self.coded:
-            self.note(('line', l), arr)
-            after = {(l.idx, (), False)}
-            self.raise_(after)
-            return after | passed if l in self.dual else after
-        return passed
+@patch
+def enter(self:_Paths, l, arr):
+    "Arrivals `arr` reach line `l`: the arrivals after its start (its header's, for a compound statement)."
+    if l not in self.coded and not _may_lack_code(l.node): return set()   # (the compiler found it unreachable)
+    self.reached.add(l)
+    passed = {(p, s if l.idx in s else s + (l.idx,), e) for p, s, e in arr}
+    if l in self.coded:
+        self.note(('line', l), arr)
+        after = {(l.idx, (), False)}
+        self.raise_(after)
+        return after | passed if l in self.dual else after
+    return passed
 
 # %% ../nbs/00_indexer.ipynb #eeb4fb87
 @patch
@@ -574,6 +697,10 @@ def try_(self:_Paths, l, arr):
     return out
 
 # %% ../nbs/00_indexer.ipynb #d0b9e31a
+def _copied(node):
+    "The statements in `finally` blocks of `node`: CPython compiles such a block more than once (normal, exceptional...)."
+    return {id(n) for t in ast.walk(node) if isinstance(t, (ast.Try, ast.TryStar)) for b in t.finalbody for n in ast.walk(b)}
+
 def _paths(node, lines, coded, exits, exc_exits):
     "Walk the statements of code object `node` (see `_Paths`): the arrivals at each point, and the lines reached."
     p = _Paths(lines, coded, exits)
@@ -588,18 +715,10 @@ def _paths(node, lines, coded, exits, exc_exits):
         p.note(('end',), out)
     return p
 
-def _copied(node):
-    "The statements in `finally` blocks of `node`: CPython compiles such a block more than once (normal, exceptional...)."
-    return {id(n) for t in ast.walk(node) if isinstance(t, (ast.Try, ast.TryStar)) for b in t.finalbody for n in ast.walk(b)}
-
-
 # %% ../nbs/00_indexer.ipynb #622af236
 def _riders_of(arr, strict=False):
-    """What each statement without code that arrivals `arr` passed counts on: `(line idx, None)` when every arrival ran
-    it (unless `strict`: other ways lead there too), else `(line idx, the lines the frame comes from when it ran)`; a
-    line the frame may come from both ways (the body of `if c: global x`, when nothing tells whether `c` held) is left
-    out: it is counted only where certain."""
-    by_prev = {}   # (an exception's arrivals by the line and whether that line raised it: see `Session.landing`)
+    "The riders of arrivals `arr` (see above): `(line idx, None)`, or `(line idx, the lines the frame comes from)`."
+    by_prev = {}   # (an exception's arrivals by the line and whether that line raised it: see `Recorder.landing`)
     for p, s, e in arr: by_prev.setdefault(p if e is False else (p, e is RAISED), []).append(s)
     out = []
     for i in sorted({x for _, s, _ in arr for x in s}):
@@ -608,13 +727,9 @@ def _riders_of(arr, strict=False):
         if c: out.append((i, c))
     return tuple(out)
 
-
 # %% ../nbs/00_indexer.ipynb #eb6c3a37
 def _blind_branches(node, ins, stmts, p):
-    """Riders of `if c: global x`, a body with no code where nothing else follows (no `else`, or one with no code
-    either): both ways lead to the same place from the same line, so only the jump can tell whether the body ran. From
-    3.14 on, CPython runs a `NOT_TAKEN` instruction where a conditional jump falls through: the body's statements are
-    counted there. (Before 3.14 nothing tells: they are not counted, see `_riders_of`.)"""
+    "Riders of blind branches, by the index of their jump's `NOT_TAKEN` (3.14+; none before)."
     out = {}
     if not _NOT_TAKEN: return out
     blind = lambda body: all(p.line.get(id(n)) not in p.coded for b in body for n in ast.walk(b) if id(n) in p.line)
@@ -630,25 +745,23 @@ def _blind_branches(node, ins, stmts, p):
         if ran: out[jumps[0] + 1] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
     return out
 
-
 # %% ../nbs/00_indexer.ipynb #72cd61de
-def _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits):
-    """Where the statements without code of one code object are counted: riders per instruction index (a line's entry,
-    or where a `with` calls `__exit__`), those of loop heads reached round from their own line, and those counted when
-    the frame returns or unwinds (`'end'`, `'unwind'`)."""
+def _riders_at(d, node, lines, entries, loops):
+    "Where the statements without code of draft `d` are counted: `(riders, loop riders, tails, landings)`."
+    ins, stmts, wexits = d.ins, d.stmts, d.wexits
     p = _paths(node, lines, set(stmts) - {None}, {l for l, (ks, _) in wexits.items() if ks},
                {l for l, (_, ks) in wexits.items() if ks})
     at = {}   # instruction index -> the arrivals there
     of = {}
     for k in entries | loops: of.setdefault(stmts[k], []).append(k)
-    caught, exits = set(handlers.values()), set()
+    handled, exits = set(d.handlers.values()), set()
     for point, arr in p.at.items():
         if point[0] == 'line':
             ks = of.get(point[1], [])
             for exc in (False, True):
                 a = {x for x in arr if (x[2] is not False) == exc}
                 if a:   # (arrivals by an exception land where a handler starts)
-                    for k in [k for k in ks if (k in caught) == exc] or ks: at.setdefault(k, set()).update(a)
+                    for k in [k for k in ks if (k in handled) == exc] or ks: at.setdefault(k, set()).update(a)
         elif point[0] == 'exit':   # (a `return`, `break` or `continue` in the body calls `__exit__` too: see `strict`)
             for k in wexits[point[1]][0]: at.setdefault(k, set()).update(arr); exits.add(k)
         elif point[0] == 'exit exc':
@@ -666,8 +779,48 @@ def _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits):
     riders = {k: v for k, v in riders.items() if v}
     return riders, {k: v for k, v in loop_riders.items() if v}, tails, frozenset(ins[k].offset for k in landings if k in riders)
 
+# %% ../nbs/00_indexer.ipynb #25f795fb
+def _enter(d, entries, loops, riders_at, loop_riders_at):
+    "Fill `d.entries` and the 'enter' and 'pass' specials; returns each loop head's kind (True, or 'check' for `while`)."
+    ins, stmts, loop_kind = d.ins, d.stmts, {}
+    for k in sorted(entries | loops):
+        st, off = stmts[k], ins[k].offset
+        riders, loop_riders = riders_at.get(k, ()), loop_riders_at.get(k, ())
+        if k in loops:
+            # (every arrival at a `while` head is a check of its test; a `for` line's first instructions lead to its head)
+            loop = loop_kind[off] = 'check' if isinstance(st.node, ast.While) else True
+            if riders or loop_riders: d.specials[off] = Special('enter', st.idx, loop, riders, loop_riders)
+            else: d.entries[off] = head_entry(st.idx)
+        # entering a line with code-less statements before it: the slow path (entering a loop's line other than by its
+        # head is a plain entry: the frame's mark, reset, tells its head that the line was not left since)
+        elif riders: d.specials[off] = Special('enter', st.idx, False, riders, ())
+        else: d.entries[off] = st.idx
+    for k, riders in riders_at.items():   # not an entry: a `with` calling `__exit__`, a jump falling through (`NOT_TAKEN`)
+        if k not in entries and k not in loops: d.specials[ins[k].offset] = Special('pass', -1, False, riders, ())
+    return loop_kind
 
-# %% ../nbs/00_indexer.ipynb #1be5dda9
+def _closes(d, closes):
+    "'close' specials where a clean-up ends the current line: `closes`, and the end of each `except ... as e` handler."
+    ins = d.ins
+    for k in range(2, len(ins) - 1):   # the end of an `except ... as e` handler unbinds `e` (`e = None; del e`)
+        a, b, c = ins[k - 1:k + 2]
+        if (ins[k - 2].opname == 'POP_EXCEPT' and a.opname in ('LOAD_CONST', 'LOAD_COMMON_CONSTANT') and a.argval is None
+                and b.opname.startswith('STORE_') and c.opname.startswith('DELETE_') and b.argval == c.argval): closes.add(k - 1)
+    for k in closes: d.specials.setdefault(ins[k].offset, Special('close'))
+
+# %% ../nbs/00_indexer.ipynb #24ecd14b
+def _drafted(code, node, lines):
+    "A `_Draft` of `code` (of AST node `node`, holding `lines`) with its entries and specials, before the quiet lines."
+    d = _Draft(code, lines)
+    entries, loops = _entries(d, _inlined_calls(node))
+    closes = _handlers(d, entries)
+    d.appends = _appends(d.ins, lines)
+    riders, loop_riders, d.tails, d.landings = _riders_at(d, node, lines, entries, loops)
+    d.loop_kind = _enter(d, entries, loops, riders, loop_riders)   # offset of a loop head -> True, or 'check' (`while`)
+    _closes(d, closes)
+    return d
+
+# %% ../nbs/00_indexer.ipynb #55f07251
 # where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
 _STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE', 'GET_AITER', 'GET_ANEXT',
           'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO', 'POP_EXCEPT',
@@ -675,29 +828,15 @@ _STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAIT
 # a return ends the frame: `PY_RETURN` tells its offset, where the monitor counts the lines that ran unreported
 _RETURNS = {opcode.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in opcode.opmap}
 
-def _flow(ins, by_off):
-    "Per instruction index, the indices control goes to next (exceptions aside), and the reverse: who comes before."
-    nxt = []
-    for j, i in enumerate(ins):
-        s = [j + 1] if i.opcode not in _NO_FALLTHROUGH and j + 1 < len(ins) else []
-        if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off: s.append(by_off[i.argval])
-        nxt.append(s)
-    prev = [[] for _ in ins]
-    for j, s in enumerate(nxt):
-        for t in s: prev[t].append(j)
-    return nxt, prev
-
 def _region(e, ins, stmts, nxt, heads=()):
-    """The instructions of `e`'s statement reachable from entry `e` without leaving it, and where control leaves it: at
-    another statement's entry, or at a loop head of its own (`heads`: a `for` statement's first instructions lead to
-    its head, which is a region of its own)."""
+    "The instructions of `e`'s statement reachable from entry `e` without leaving it, and where control leaves it."
     s, seen, todo, exits, ends = stmts[e], {e}, [e], set(), False
     while todo:
         j = todo.pop()
         if ins[j].opcode in _STOPS: return None
         ends = ends or ins[j].opcode in _RETURNS
         for t in nxt[j]:
-            if t in heads and t != e: exits.add(t)
+            if t in heads and t != e: exits.add(t)   # (a `for`'s first instructions lead to its head, a region of its own)
             elif stmts[t] is s:
                 if t not in seen: seen.add(t); todo.append(t)
             elif stmts[t] is None: return None
@@ -706,11 +845,7 @@ def _region(e, ins, stmts, nxt, heads=()):
 
 # %% ../nbs/00_indexer.ipynb #990b6396
 def _join(t, prev, stmts, regions, near, head=False):
-    """`(region, lines)` when entry `t` can be a ride of one region although other lines come before it too (the end of
-    an `if` body before the statement after the `if`): each of those lines leads nowhere but to `t`, so they stay
-    reported, and arriving from one of them (the frame is on it) nothing ran unreported. Else None. A loop `head` can
-    be a ride of its own statement's first instructions (a `for`'s `GET_ITER`), the lines that jump back being the others.
-    `near` indexes the regions (see `_Near`)."""
+    "`(region, lines)` when entry `t` can be a ride of one region although `lines` come before it too (see above); else None."
     for e in near.into.get(t, ()):
         seen, ex = regions[e]
         if not any(p in seen for p in prev[t]) or (head and stmts[e] is not stmts[t]): continue
@@ -733,41 +868,30 @@ class _Near:
             self.of.setdefault(stmts[e], []).append(e)
             self.seen.setdefault(stmts[e], set()).update(seen)
 
-# %% ../nbs/00_indexer.ipynb #e6c2a2e5
+# %% ../nbs/00_indexer.ipynb #39365964
 def _offsets(ins, js):
     "The offsets of instructions `js`, their cache entries included (a traceback or a frame may point there)."
     return [o for j in js for o in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2)]
 
 MAX_CHAIN = 64   # lines a ride may count at most: a longer straight run of quiet lines costs one event more, not memory
 
-def _silent_chains(ins, stmts, by_off, caught, starts, specials):
-    """Lines whose entry event the monitor may turn off once no sample needs it, because each place their code leads to
-    (a *ride*) is entered from that code alone and counts their hit instead. A ride may follow a chain of such lines
-    (a `for` head, then an `if`): it counts every line of the chain that ran since the last event. Returns `rides`
-    (offset -> chain of line idxs), `silent` (offset -> the chain up to the line running there, for exceptions and
-    returns) and
-    `quiet` (entry offset that may go silent -> the lines that come before it, whose samples need it reported) and
-    `skips` (see `_join`). A loop head is a ride too when its loop's first instructions are its only way in (a `for`
-    in a loop body, whose `GET_ITER` then goes quiet): its chain ends with its own line, counted on arrival, and it
-    counts a hit when reached again (from a line that jumps back) as every loop head does; it returns `heads`, their
-    offsets, and `setups`: silent offsets of such first instructions -> their head (a frame last seen on the head, its
-    line's current line, has left the line and come round again when it runs them: the whole chain ran)."""
-    nxt, prev = _flow(ins, by_off)
-    heads, regions = {by_off[o] for o, v in starts.items() if ~RIDE < v < 0}, {}
-    for o, v in starts.items():
-        e = by_off[o]
-        if e not in caught and (r := _region(e, ins, stmts, nxt, heads)) is not None: regions[e] = r
-    fed, joins, hd = {}, {}, set()   # ride candidate -> the one region its predecessors are in (but for those of `joins`)
-    near = _Near(regions, stmts)
+def _fed(d, regions, near):
+    "Ride candidates: `fed` (entry -> the one region before it), the other lines of joins, and the loop heads among them."
+    fed, joins, hd = {}, {}, set()
     for t in near.into:
-        o = ins[t].offset
-        if t in caught or not prev[t] or o not in starts: continue
-        if starts[o] < 0:   # a loop head
-            if (j := _join(t, prev, stmts, regions, near, head=True)) is not None: fed[t], joins[t] = j; hd.add(t)
+        o = d.ins[t].offset
+        if t in d.caught or not d.prev[t] or o not in d.entries: continue
+        if is_head(d.entries[o]):
+            if (j := _join(t, d.prev, d.stmts, regions, near, head=True)) is not None: fed[t], joins[t] = j; hd.add(t)
             continue
-        by = [e for e in near.into[t] if all(p in regions[e][0] for p in prev[t])]
+        by = [e for e in near.into[t] if all(p in regions[e][0] for p in d.prev[t])]
         if len(by) == 1: fed[t] = by[0]
-        elif not by and (j := _join(t, prev, stmts, regions, near)) is not None: fed[t], joins[t] = j
+        elif not by and (j := _join(t, d.prev, d.stmts, regions, near)) is not None: fed[t], joins[t] = j
+    return fed, joins, hd
+
+# %% ../nbs/00_indexer.ipynb #23e3d6d3
+def _chains(d, fed, joins, hd):
+    "Each ride's chain, settled from the entries that stay reported along `fed`, and its `skip` (see `_join`)."
     chain, skip, pending, after = {}, {}, set(fed), {}
     for t, e in fed.items(): after.setdefault(e, []).append(t)
     ready = [t for t in fed if fed[t] not in pending]
@@ -778,120 +902,155 @@ def _silent_chains(ins, stmts, by_off, caught, starts, specials):
         pending.discard(t)
         ready += [u for u in after.get(t, ()) if u in pending]
         e = fed[t]
-        if t in hd and stmts[t].idx in chain.get(e, ()): hd.discard(t); continue   # (its line twice: no ride)
+        if t in hd and d.stmts[t].idx in chain.get(e, ()): hd.discard(t); continue   # (its line twice: no ride)
         if len(chain.get(e, ())) >= MAX_CHAIN: continue   # (a line reports: a long straight run is a new chain)
-        chain[t] = chain.get(e, ()) + (() if e in hd else (stmts[e].idx,))   # (a head's chain has its line)
+        chain[t] = chain.get(e, ()) + (() if e in hd else (d.stmts[e].idx,))   # (a head's chain has its line)
         # (a join: on one of its other lines, only what comes after this ride in a chain through it ran unreported;
         # for a head, its own line too: reached again, a new hit)
         skip[t] = skip.get(e, {}) | dict.fromkeys(joins.get(t, ()), len(chain[t]) - (t in hd))
+    return chain, skip
+
+# %% ../nbs/00_indexer.ipynb #6c5f23af
+def _quiet_lines(d, regions, fed, chain, skip, hd):
+    "The entries that may go quiet (`d.quiet`, by their feeders), and where their lines run unreported (`silent`...)."
+    ins, stmts = d.ins, d.stmts
     first = next((j for j, s in enumerate(stmts) if s is not None), len(ins))
-    rides, silent, quiet, skips, setups = {}, {}, {}, {}, {}
-    for t, c in chain.items():
-        starts[ins[t].offset], rides[ins[t].offset] = ~(RIDE + stmts[t].idx), c
     for e, (seen, ex) in sorted(regions.items()):
         if not all(fed.get(t) == e and t in chain for t in ex): continue
         # another entry of the line inside its code would count the line but not the unreported lines before it
-        if e in chain and any(j != e and (ins[j].offset in starts or ins[j].offset in specials) for j in seen): continue
+        if e in chain and any(j != e and (ins[j].offset in d.entries or ins[j].offset in d.specials) for j in seen): continue
         s, feeders = stmts[e], set()
-        for p in prev[e]:
+        for p in d.prev[e]:
             if stmts[p] is None and p >= first: break    # some instruction with no line comes before: unknown
             if stmts[p] is not None and stmts[p] is not s: feeders.add(stmts[p].idx)
         else:
             offs = _offsets(ins, seen)
-            if any(o in silent for o in offs): continue   # cache entries included: a traceback may point there
+            if any(o in d.silent for o in offs): continue   # cache entries included: a traceback may point there
             into = chain[e] if e in hd else chain.get(e, ()) + (s.idx,)
-            for o in offs: silent[o] = into
-            if skip.get(e): skips.update(dict.fromkeys(offs, skip[e]))
-            if (h := [t for t in ex if t in hd]): setups.update(dict.fromkeys(offs, ins[h[0]].offset))
-            quiet[ins[e].offset] = tuple(sorted(feeders))
-    skips.update({ins[t].offset: skip[t] for t in chain if skip[t]})
-    return rides, silent, quiet, skips, frozenset(ins[t].offset for t in hd), setups
+            for o in offs: d.silent[o] = into
+            if skip.get(e): d.skips.update(dict.fromkeys(offs, skip[e]))
+            if (h := [t for t in ex if t in hd]): d.setups.update(dict.fromkeys(offs, ins[h[0]].offset))
+            d.quiet[ins[e].offset] = tuple(sorted(feeders))
+
+def _silent_chains(d):
+    "Find the quiet lines and their rides: fills in `d`'s rides, silent, quiet, skips, heads and setups."
+    heads = {d.by_off[o] for o, v in d.entries.items() if is_head(v)}
+    regions = {}
+    for o, v in d.entries.items():
+        e = d.by_off[o]
+        if e not in d.caught and (r := _region(e, d.ins, d.stmts, d.nxt, heads)) is not None: regions[e] = r
+    near = _Near(regions, d.stmts)
+    fed, joins, hd = _fed(d, regions, near)
+    chain, skip = _chains(d, fed, joins, hd)
+    for t, c in chain.items():
+        d.entries[d.ins[t].offset], d.rides[d.ins[t].offset] = ride_entry(d.stmts[t].idx), c
+    _quiet_lines(d, regions, fed, chain, skip, hd)
+    d.skips.update({d.ins[t].offset: skip[t] for t in chain if skip[t]})
+    d.heads = frozenset(d.ins[t].offset for t in hd)
 
 # %% ../nbs/00_indexer.ipynb #2e883ac7
-def _mark_catches(ins, table, handlers, silent, starts, specials, by_off, heads):
-    """Where an exception raised by a line running unreported first lands in the frame, count that line: a handler's
-    first statement becomes a `'catch'` special; a clean-up block that handles the exception (`PUSH_EXC_INFO`, as a
-    `with` statement's exit) gets a `'check'` special on its next instruction, which counts without entering a line
-    (the exception may be suppressed there, and no handler would see it); a clean-up that only re-raises passes it on
-    to the next handler, which is followed in turn."""
-    raisers, done, grew = set(silent), set(), True
+def _catch(d, off, target):
+    "The first line of a handler (at `off`, its handler at `target`) counts what a line running unreported raised."
+    v = d.entries.get(off)
+    if v is not None and v >= 0: d.specials[off] = Special('catch', d.entries.pop(off))
+    elif v is not None and is_head(v):   # a loop head: it counts when the exception lands, not when the loop comes round
+        d.specials[off] = Special('catch', entry_line(d.entries.pop(off)), d.loop_kind[off])
+        d.specials[target] = Special('land')   # (`'land'` tells which)
+    elif (sp := d.specials.get(off)) is not None and sp.kind == 'enter':
+        d.specials[off] = sp._replace(kind='catch')
+        if sp.loop: d.specials[target] = Special('land')
+
+def _mark_catches(d, raisers):
+    "Where an exception raised at one of `raisers` first lands in the frame, count the line that raised it (see above)."
+    ins, raisers, done, grew = d.ins, set(raisers), set(), True
     while grew:
         grew = False
-        for e in table:
+        for e in d.exc_table:
             if e.target in done or not any(e.start <= o < e.end for o in raisers): continue
             done.add(e.target); grew = True
-            k, t = handlers.get(e.target), by_off[e.target]
-            if k is not None:
-                off = ins[k].offset
-                v = starts.get(off)
-                if v is not None and v >= 0: specials[off] = ('catch', starts.pop(off), False, (), ())
-                elif v is not None and ~RIDE < v < 0:   # a loop head: it counts when the exception lands, not when the loop
-                    specials[off] = ('catch', ~starts.pop(off), heads[off], (), ())   # comes round (`'land'` tells which)
-                    specials[e.target] = ('land', -1, False, (), ())
-                elif specials.get(off, ('',))[0] == 'enter':
-                    specials[off] = ('catch',) + specials[off][1:]
-                    if specials[off][2]: specials[e.target] = ('land', -1, False, (), ())
-            elif ins[t].opname == 'PUSH_EXC_INFO' and t + 1 < len(ins) and ins[t + 1].offset not in starts:
+            k, t = d.handlers.get(e.target), d.by_off[e.target]
+            if k is not None: _catch(d, ins[k].offset, e.target)
+            elif ins[t].opname == 'PUSH_EXC_INFO' and t + 1 < len(ins) and ins[t + 1].offset not in d.entries:
                 o = ins[t + 1].offset   # (keeping the riders of a `with`'s handler: see `_riders_at`)
-                specials[o] = ('check',) + specials[o][1:] if specials.get(o, ('',))[0] == 'pass' else specials.get(o, ('check', -1, False, (), ()))
+                sp = d.specials.get(o)
+                d.specials[o] = sp._replace(kind='check') if sp is not None and sp.kind == 'pass' else d.specials.get(o, Special('check'))
             else:   # a re-raising clean-up: where it raises, the exception goes on
                 while t < len(ins):
                     raisers.add(ins[t].offset)
                     if ins[t].opcode in _NO_FALLTHROUGH: break
                     t += 1
 
-# %% ../nbs/00_indexer.ipynb #820f6ed3
-def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, skips, heads, setups):
-    """Joins (see `_join`) that need not report. A join ride is how the monitor learns that the lines before it ran,
-    so it reports whenever it runs, even where every way into it reports by itself: a line that leads nowhere else and
-    always reports (the body of an `if`, whose entries are rides), or a conditional jump that ends the line before it,
-    whose `BRANCH` event tells where it goes (a *branch ride*, standing for its destinations' entries). Then the join is
-    a plain entry that may go quiet (fed by those lines), and from one of those lines (`via`: line -> the join's line)
-    the join's line ran too, for every event after it. So an `if` without `else` in a loop costs one callback an
-    iteration, the jump's. Returns `branches` (jump offset -> (its target's offset, (line, chain, skips) of its ride
-    there, the same where it falls through)) and `via`; updates the other tables in place."""
-    nxt, prev = _flow(ins, by_off)
-    loops = {by_off[o] for o, v in starts.items() if ~RIDE < v < 0} | {by_off[o] for o in heads}
-    def ride(k): o = ins[k].offset; return o in rides and starts.get(o, 0) <= ~RIDE and o not in heads and o not in specials
-    def fall(p):
-        k = p + 1
-        while k < len(ins) and ins[k].opcode in _NOT_TAKEN: k += 1
-        return k
-    def jump_of(p): return prev[p][0] if ins[p].opcode in _NOT_TAKEN and len(prev[p]) == 1 else p
-    def alone(s, p): return all(jump_of(q) == p for q in prev[s])   # entered from jump `p` alone
-    jumps = {}   # conditional jumps whose two destinations are rides of other lines
-    for p, i in enumerate(ins):
-        t, f = by_off.get(i.argval), fall(p)
-        if i.opcode in _CONDS and stmts[p] is not None and t is not None and f < len(ins) and t != f and all(
-                ride(s) and stmts[s] is not stmts[p] for s in (t, f)): jumps[p] = t, f
-    def region(e): return _region(e, ins, stmts, nxt, loops)
-    def entries_of(x): return [k for k, s in enumerate(stmts) if s is x and ins[k].offset in starts]
-    with_specials = {stmts[by_off[o]] for o in specials}   # (lines with a rare offset: left as they are)
+# %% ../nbs/00_indexer.ipynb #5c378afd
+@patch
+def plain_ride(self:_Draft, k):
+    "Is instruction `k` the entry of a ride that is neither a loop head nor a special?"
+    o = self.ins[k].offset
+    return o in self.rides and is_ride(self.entries.get(o, 0)) and o not in self.heads and o not in self.specials
+
+@patch
+def fall(self:_Draft, p):
+    "Where conditional jump `p` goes when it falls through (past 3.14's `NOT_TAKEN`)."
+    k = p + 1
+    while k < len(self.ins) and self.ins[k].opcode in _NOT_TAKEN: k += 1
+    return k
+
+@patch
+def jump_of(self:_Draft, p):
+    "The jump that instruction `p` stands for: the one before it for a `NOT_TAKEN`, else `p` itself."
+    return self.prev[p][0] if self.ins[p].opcode in _NOT_TAKEN and len(self.prev[p]) == 1 else p
+
+@patch
+def entries_of(self:_Draft, x):
+    "The instructions of line `x` that are entries now."
+    return [k for k, s in enumerate(self.stmts) if s is x and self.ins[k].offset in self.entries]
+
+def _branch_jumps(d):
+    "Conditional jumps whose two destinations are plain rides of other lines: jump -> `(target, fall-through)`."
+    jumps = {}
+    for p, i in enumerate(d.ins):
+        t, f = d.by_off.get(i.argval), d.fall(p)
+        if i.opcode in _CONDS and d.stmts[p] is not None and t is not None and f < len(d.ins) and t != f and all(
+                d.plain_ride(s) and d.stmts[s] is not d.stmts[p] for s in (t, f)): jumps[p] = t, f
+    return jumps
+
+# %% ../nbs/00_indexer.ipynb #8269f171
+def _join_candidates(d, jumps, loops):
+    "Joins that may go quiet: join instruction -> (the lines before it, its region's instructions)."
+    ins, stmts = d.ins, d.stmts
+    region = lambda e: _region(e, ins, stmts, d.nxt, loops)
+    with_specials = {stmts[d.by_off[o]] for o in d.specials}   # (lines with a rare offset: left as they are)
     joins = {}
     for u in range(len(ins)):
         # (a join whose own line leads only to its rides goes quiet as it is, and the lines before it with it)
-        if not ride(u) or ins[u].offset in quiet or stmts[u] in with_specials: continue
+        if not d.plain_ride(u) or ins[u].offset in d.quiet or stmts[u] in with_specials: continue
         J, xs, ok, ways = stmts[u], set(), True, set()
-        for p in prev[u]:
-            if jump_of(p) in jumps: ways.add(jump_of(p)); continue
+        for p in d.prev[u]:
+            if d.jump_of(p) in jumps: ways.add(d.jump_of(p)); continue
             x = stmts[p]
             if x is None or x is J or ins[p].opcode in _NOT_TAKEN: ok = False; break
             xs.add(x)
         ok = ok and len(xs) + len(ways) > 1   # (a ride with one way in is no join: its entry goes quiet as it is)
         rj = region(u)
-        ok = ok and rj is not None and not any(j != u and (ins[j].offset in starts or ins[j].offset in specials) for j in rj[0])
+        ok = ok and rj is not None and not any(j != u and (ins[j].offset in d.entries or ins[j].offset in d.specials) for j in rj[0])
         # after the join's line, every place it leads to counts it when the frame was on one of those lines
-        ok = ok and all(ins[y].offset in rides and (J.idx in rides[ins[y].offset] or J.idx in skips.get(ins[y].offset, {}))
+        ok = ok and all(ins[y].offset in d.rides and (J.idx in d.rides[ins[y].offset] or J.idx in d.skips.get(ins[y].offset, {}))
                         for y in rj[1])
         for x in xs if ok else ():   # each line before it leads nowhere else, and reports each time it runs
-            es = entries_of(x)
+            es = d.entries_of(x)
             ok = ok and bool(es) and x not in with_specials
             for e in es if ok else ():
                 r = region(e)
                 ok = ok and r is not None and r[1] == {u}
         if ok: joins[u] = xs, rj[0]
+    return joins
+
+# %% ../nbs/00_indexer.ipynb #372c617c
+def _keep_joins(d, joins, jumps):
+    "The candidates that stay quiet joins, and the jumps that stand for them: `(joins, used)`."
+    stmts, prev = d.stmts, d.prev
     before = {x for xs, _ in joins.values() for x in xs}   # (a line before a quiet join reports: it cannot be one)
     joins = {u: j for u, j in joins.items() if stmts[u] not in before}
+    alone = lambda s, p: all(d.jump_of(q) == p for q in prev[s])   # entered from jump `p` alone
     changed = True
     while changed:   # a jump stands for both its destinations' entries: each is a quiet join or entered from it alone
         changed = False
@@ -899,135 +1058,85 @@ def _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, ski
         for p in used:
             if all(s in joins or alone(s, p) for s in jumps[p]): continue
             for s in jumps[p]: changed = joins.pop(s, None) is not None or changed
-    used = {p: jumps[p] for p in jumps if any(s in joins for s in jumps[p])}
-    info = lambda s: (stmts[s].idx, rides[ins[s].offset], skips.get(ins[s].offset, {}))
+    return joins, {p: jumps[p] for p in jumps if any(s in joins for s in jumps[p])}
+
+# %% ../nbs/00_indexer.ipynb #15822149
+def _quiet_join(d, u, xs, seen, loops):
+    "Join `u` (the lines `xs` before it, its region `seen`) becomes a plain entry that may go quiet; `xs` always report."
+    ins, o, J = d.ins, d.ins[u].offset, d.stmts[u]
+    d.entries[o] = J.idx
+    del d.rides[o]
+    d.skips.pop(o, None)
+    d.quiet[o] = tuple(sorted(x.idx for x in xs))
+    for off in _offsets(ins, seen): d.silent.setdefault(off, (J.idx,))   # (an exception or a return in its line)
+    for x in xs:
+        d.via[x.idx] = J.idx
+        for e in d.entries_of(x):   # (it always reports: nothing of it runs unreported)
+            d.quiet.pop(ins[e].offset, None)
+            for off in _offsets(ins, _region(e, ins, d.stmts, d.nxt, loops)[0]): d.silent.pop(off, None); d.setups.pop(off, None)
+
+def _quiet_joins(d):
+    "Joins that need not report go quiet, and the jumps that stand for their ways in become branch rides (`d.branches`)."
+    ins, stmts = d.ins, d.stmts
+    loops = {d.by_off[o] for o, v in d.entries.items() if is_head(v)} | {d.by_off[o] for o in d.heads}
+    jumps = _branch_jumps(d)
+    joins, used = _keep_joins(d, _join_candidates(d, jumps, loops), jumps)
+    info = lambda s: (stmts[s].idx, d.rides[ins[s].offset], d.skips.get(ins[s].offset, {}))
     # (3.14+ reports falling through at the jump's `NOT_TAKEN`: the same rides there)
-    branches = {ins[k].offset: (ins[t].offset, info(t), info(f)) for p, (t, f) in used.items() for k in range(p, f)}
-    via = {}
-    for u, (xs, seen) in joins.items():
-        o, J = ins[u].offset, stmts[u]
-        starts[o] = J.idx
-        del rides[o]
-        skips.pop(o, None)
-        quiet[o] = tuple(sorted(x.idx for x in xs))
-        for off in _offsets(ins, seen): silent.setdefault(off, (J.idx,))   # (an exception or a return in its line)
-        for x in xs:
-            via[x.idx] = J.idx
-            for e in entries_of(x):   # (it always reports: nothing of it runs unreported)
-                quiet.pop(ins[e].offset, None)
-                for off in _offsets(ins, region(e)[0]): silent.pop(off, None); setups.pop(off, None)
+    d.branches = {ins[k].offset: (ins[t].offset, info(t), info(f)) for p, (t, f) in used.items() for k in range(p, f)}
+    for u, (xs, seen) in joins.items(): _quiet_join(d, u, xs, seen, loops)
     for p, (t, f) in used.items():   # a destination entered from the jump alone: the branch ride takes its place
         for s in (t, f):
             if s not in joins:
                 o = ins[s].offset
-                del starts[o], rides[o]
-                skips.pop(o, None); quiet.pop(o, None)
-    return branches, via
+                del d.entries[o], d.rides[o]
+                d.skips.pop(o, None); d.quiet.pop(o, None)
 
-# %% ../nbs/00_indexer.ipynb #5a949efe
-def _inlined_calls(node):
-    """Positions of the names of calls in `node` that CPython 3.14+ compiles into a loop of the calling code, as
-    `any(x > 0 for x in xs)` (`all`, `tuple`; 3.15 `list`, `set` too): the loop's instructions carry the name's position,
-    and its jump back does not make the statement a loop."""
-    return {(n.func.lineno, n.func.end_lineno, n.func.col_offset, n.func.end_col_offset) for n in ast.walk(node)
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _INLINED
-            and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.GeneratorExp)}
-
-def code_table(code, node, lines, parent=None):
-    "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
-    at = _spread(lines)
-    inlined = _inlined_calls(node)
-    ins = list(dis.get_instructions(code))
-    where = []   # per instruction: its innermost Line, or None
-    for i in ins:
-        p = i.positions
-        ok = p is not None and p.lineno is not None and p.col_offset is not None
-        where.append(_innermost(at, (p.lineno, p.col_offset)) if ok else None)
-    wexits = _exits(ins, where)
-    eligible = {l for l in lines if l.kind == 'stmt'}
-    def stmt_of(l):
-        if not isinstance(l, Line): return None
-        s = l if l.kind == 'stmt' else l.parent
-        return s if s in eligible else None
-    stmts = [stmt_of(l) for l in where]
-    by_off = {i.offset: k for k, i in enumerate(ins)}
-    entries, loops, closes = set(), set(), set()
-    for k, i in enumerate(ins):
-        s = stmts[k]
-        if s is None and k and ins[k-1].opname == 'CLEANUP_THROW': s = stmts[k-1]   # an await's throw path jumps back
-        # a line starts where the instruction before belongs elsewhere and runs into it (else only jumps reach it)
-        if s is not None and (k == 0 or (stmts[k-1] is not s or not isinstance(where[k-1], Line))
-                              and ins[k-1].opcode not in _NO_FALLTHROUGH): entries.add(k)
-        if i.opcode in _JUMPS and isinstance(i.argval, int) and i.argval in by_off:
-            t = by_off[i.argval]
-            if stmts[t] is not None and stmts[t] is not s: entries.add(t)
-            if (i.opcode in _BACK and not (k and ins[k-1].opname == 'CLEANUP_THROW')   # an await's throw path, not a loop
-                    and isinstance(where[t], Line) and where[t].kind == 'stmt' and tuple(i.positions) not in inlined): loops.add(t)
-    handlers, caught = {}, set()   # handler offset -> the index of its first statement; where exceptions land
-    table = [e for e in dis.Bytecode(code).exception_entries if e.target in by_off]
-    for e in table:
-        t = k = by_off[e.target]
-        caught.add(t)
-        while k < len(ins) and where[k] is None and ins[k].opcode not in _NO_FALLTHROUGH: k += 1   # PUSH_EXC_INFO...
-        # (a clean-up of the statement itself, as an inlined comprehension's, which carries its position, hands the
-        # exception on and enters no line: its handler guards that very statement's instructions)
-        own = k < len(ins) and any(stmts[j] is stmts[k] for j in range(by_off.get(e.start, 0), by_off.get(e.end, len(ins))))
-        if k < len(ins) and stmts[k] is not None and not own:
-            entries.add(k); handlers[e.target] = k; caught.add(k)
-        elif where[t] is None:   # a clean-up that re-raises: the line that raised is over
-            closes.add(t)
-            while t < len(ins) and ins[t].opcode not in _NO_FALLTHROUGH:   # (what it runs with a position enters no line:
-                t += 1; entries.discard(t)                                  # an inlined comprehension's clean-up)
-    appends = {}
-    for k, i in enumerate(ins):
-        if i.opcode in _APPENDS and not (k and ins[k-1].opcode == _SEND) and i.positions.lineno is not None:
-            c = _owner_comp(lines, i.positions)
-            if c is not None: appends[i.offset] = c.idx
-    riders_at, loop_riders_at, tails, landings = _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits)
-    starts, specials, loop_kind = {}, {}, {}
-    for k in sorted(entries | loops):
-        st, off = stmts[k], ins[k].offset
-        riders, loop_riders = riders_at.get(k, ()), loop_riders_at.get(k, ())
-        if k in loops:
-            # (every arrival at a `while` head is a check of its test; a `for` line's first instructions lead to its head)
-            loop = loop_kind[off] = 'check' if isinstance(st.node, ast.While) else True
-            if riders or loop_riders: specials[off] = ('enter', st.idx, loop, riders, loop_riders)
-            else: starts[off] = ~st.idx
-        # entering a line with code-less statements before it: the slow path (entering a loop's line other than by its
-        # head is a plain entry: the frame's mark, reset, tells its head that the line was not left since)
-        elif riders: specials[off] = ('enter', st.idx, False, riders, ())
-        else: starts[off] = st.idx
-    for k, riders in riders_at.items():   # not an entry: a `with` calling `__exit__`, a jump falling through (`NOT_TAKEN`)
-        if k not in entries and k not in loops: specials[ins[k].offset] = ('pass', -1, False, riders, ())
-    for k in range(2, len(ins) - 1):   # the end of an `except ... as e` handler unbinds `e` (`e = None; del e`)
-        a, b, c = ins[k - 1:k + 2]
-        if (ins[k - 2].opname == 'POP_EXCEPT' and a.opname in ('LOAD_CONST', 'LOAD_COMMON_CONSTANT') and a.argval is None
-                and b.opname.startswith('STORE_') and c.opname.startswith('DELETE_') and b.argval == c.argval): closes.add(k - 1)
-    for k in closes: specials.setdefault(ins[k].offset, ('close', -1, False, (), ()))
-    rides, silent, quiet, skips, heads, setups = _silent_chains(ins, stmts, by_off, caught, starts, specials)
-    branches, via = _quiet_joins(ins, stmts, by_off, starts, specials, rides, silent, quiet, skips, heads, setups)
-    if silent: _mark_catches(ins, table, handlers, silent, starts, specials, by_off, loop_kind)
+# %% ../nbs/00_indexer.ipynb #41ca8ff7
+def _sends(d):
+    "The offsets of SEND (with their cache entries), where a frame waits on a delegate; 'send' specials at END_SEND."
+    ins = d.ins
     # (with SEND's cache entries: a frame waiting there reports one of them as its `f_lasti`, depending on the version)
     sends = frozenset(o for k, i in enumerate(ins) if i.opcode == _SEND for o in range(i.offset, ins[k + 1].offset, 2))
-    if sends:   # a frame waiting on a delegate goes on where it ends or raises: see the monitor's dark entries
+    if sends:   # a frame waiting on a delegate goes on where it ends or raises: see the handlers' dark entries
         for i in ins:
-            if i.opname == 'END_SEND' and i.offset not in starts: specials.setdefault(i.offset, ('send', -1, False, (), ()))
-        _mark_catches(ins, table, handlers, sends, starts, specials, by_off, loop_kind)
-    # where `except*` passes on what its clauses left or raised (the exception landed in this frame first)
+            if i.opname == 'END_SEND' and i.offset not in d.entries: d.specials.setdefault(i.offset, Special('send'))
+        _mark_catches(d, sends)
+    return sends
+
+def _send_resumes(ins):
+    "Offsets where a frame waiting on a delegate resumes (`PY_RESUME` there) to send again."
+    return frozenset(i.offset for k, i in enumerate(ins)
+                     if i.opname == 'RESUME' and k > 1 and ins[k-1].opname == 'YIELD_VALUE' and ins[k-2].opcode == _SEND)
+
+def _reraises(d):
+    "RERAISE offsets where `except*` passes on what its clauses left or raised (the exception landed in this frame first)."
+    ins = d.ins
     preps = [k for k, i in enumerate(ins) if i.opname == 'CALL_INTRINSIC_2' and 'PREP_RERAISE_STAR' in i.argrepr]
     jumps = [next(j for j in range(k, len(ins)) if ins[j].opcode in _CONDS) for k in preps]
-    reraises = frozenset(next((i.offset for i in ins[by_off[ins[j].argval]:] if i.opname == 'RERAISE'), -1) for j in jumps)
-    send_resumes = frozenset(i.offset for k, i in enumerate(ins)
-                             if i.opname == 'RESUME' and k > 1 and ins[k-1].opname == 'YIELD_VALUE' and ins[k-2].opcode == _SEND)
-    specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
+    return frozenset(next((i.offset for i in ins[d.by_off[ins[j].argval]:] if i.opname == 'RERAISE'), -1) for j in jumps)
+
+# %% ../nbs/00_indexer.ipynb #5a949efe
+def code_table(code, node, lines, parent=None):
+    "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
+    d = _drafted(code, node, lines)
+    _silent_chains(d)
+    _quiet_joins(d)
+    if d.silent: _mark_catches(d, d.silent)
+    sends = _sends(d)
+    ins, stmts = d.ins, d.stmts
     # a statement's own yields; not those of a `yield from` or `await` loop (after SEND): a frame suspended there that is
     # dropped is closed through it, which unwinds (PY_UNWIND), so its line is sampled then
     yields = {i.offset: stmts[k].idx for k, i in enumerate(ins)
-              if i.opname == 'YIELD_VALUE' and i.offset not in appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
+              if i.opname == 'YIELD_VALUE' and i.offset not in d.appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
     # (cache entries included: a frame in a call, and a traceback through it, point at the call's last one)
     lines_at = {o: stmts[k].idx for k in range(len(ins)) if stmts[k] is not None for o in _offsets(ins, (k,))}
-    return CodeTable(code, node, starts, appends, specials, specs, rides, silent, quiet, yields, sends, send_resumes, skips, lines_at,
-                     heads, setups, branches, via, tails.get('end', ()), tails.get('unwind', ()), reraises, landings)
+    return CodeTable(code=code, node=node, entries=d.entries, appends=d.appends, specials=d.specials,
+                     specs={l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines},
+                     rides=d.rides, silent=d.silent, quiet=d.quiet, yields=yields, sends=sends,
+                     send_resumes=_send_resumes(ins), skips=d.skips, lines_at=lines_at, heads=d.heads, setups=d.setups,
+                     branches=d.branches, via=d.via, returns=d.tails.get('end', ()), unwinds=d.tails.get('unwind', ()),
+                     reraises=_reraises(d), landings=d.landings)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
@@ -1067,9 +1176,10 @@ def build_index(code):
         if not mine and c is not code: continue
         t = code_table(c, n, mine, parents.get(c))
         t.is_root = c is code
-        if t.entries or t.appends or t.specials or t.returns or t.unwinds or t.is_root: tables.append(t)   # (the monitor needs the root's)
+        if t.entries or t.appends or t.specials or t.returns or t.unwinds or t.is_root: tables.append(t)   # (the handlers need the root's)
     return FuncIndex(code, lines, tables)
 
+# %% ../nbs/00_indexer.ipynb #002e6444
 _CACHE = {}       # id(code) -> FuncIndex, the most recently used last
 CACHE_SIZE = 64   # an index holds its code objects (not the function, nor its globals): keep a bounded number
 
