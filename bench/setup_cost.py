@@ -1,5 +1,5 @@
 """What setting up a trace costs as a function grows: time and memory to index a function of N statements (its lines and
-code tables, `tracefunc.indexer.build_index`) and to arm a session for it (`tracefunc.monitor.Session`), and a whole
+code tables, `tracefunc.indexer.build_index`) and to arm a session for it (`tracefunc.session.Session`), and a whole
 `tracefunc` call once the index is cached (the pytest plugin and repeated calls pay only that part).
 
 The function is straight-line code with a branch every third statement, the shape of generated parsers, state machines
@@ -12,7 +12,7 @@ is each size's time (or memory) over the previous size's, next to the ratio of t
 import argparse, gc, importlib.util, os, sys, tempfile, time, tracemalloc
 from tracefunc import tracefunc
 from tracefunc.indexer import build_index, func_index
-from tracefunc.monitor import Session
+from tracefunc.session import Session
 
 def source(n):
     "A function `big(x)` of `n` statements (and a return): assignments, and an `if` every third one."

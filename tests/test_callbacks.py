@@ -2,12 +2,12 @@
 bound here is what a design choice buys; a change that breaks one has made some workload pay again."""
 import collections, sys
 import pytest
-import tracefunc.monitor as tm
+import tracefunc.handlers as th
 from tracefunc import tracefunc
 from conftest import bench_module
 
 M = sys.monitoring
-NAMES = {getattr(M.events, k): k for k in tm.CALLBACKS}
+NAMES = {getattr(M.events, k): k for k in th.CALLBACKS}
 
 @pytest.fixture
 def counted(monkeypatch):
@@ -22,7 +22,7 @@ def counted(monkeypatch):
             return cb(*a)
         return real(tool, ev, counting)
     getframe = sys._getframe
-    monkeypatch.setattr(tm, '_getframe', lambda n=0: getframe(n + 2))
+    monkeypatch.setattr(th, '_getframe', lambda n=0: getframe(n + 2))
     monkeypatch.setattr(M, 'register_callback', register)
     return counts
 
@@ -69,14 +69,14 @@ if_in_loop, loop_in_loop = bench_module().if_in_loop, bench_module().loop_in_loo
 def test_if_without_else_in_a_loop_costs_one_callback_per_iteration(counted, quiet):
     """The `if`'s jump reports where it goes (`BRANCH`): a ride of each path. The statement after the `if` joins both paths
     and goes quiet: from the body, it ran too (`via`), which every event after it knows."""
-    from tracefunc.monitor import Session
+    from tracefunc.session import Session
     n = 3000
     with Session(if_in_loop, stacks=False, quiet=quiet) as s: got = if_in_loop(n)
     assert got == sum(i for i in range(n) if i % 3 == 0) + n
     d = s.results()[0][1]
     assert {k: h for k, (h, _) in d.items()} == {'total = 0': 1, 'for i in range(n):': n + 1, 'if i % 3 == 0:': n,
                                                  'total += i': n // 3, 'total += 1': n, 'return total': 1}
-    total = counted['INSTRUCTION'] + sum(counted[b] for b in tm.BRANCHES)
+    total = counted['INSTRUCTION'] + sum(counted[b] for b in th.BRANCHES)
     # the jump's, and a fixed few while the first samples are taken and the offsets that start no line turn off
     if quiet: assert total < n + 100, counted
     else: assert total > 3 * n, counted
@@ -84,7 +84,7 @@ def test_if_without_else_in_a_loop_costs_one_callback_per_iteration(counted, qui
 @pytest.mark.parametrize('quiet', [True, False])
 def test_loop_in_loop_costs_one_callback_per_inner_iteration_and_one_per_row(counted, quiet):
     "The inner loop's head is a ride of its `GET_ITER`, which goes quiet: the row's last line counts the outer head too."
-    from tracefunc.monitor import Session
+    from tracefunc.session import Session
     rows = [[1, 2, 3]] * 2000
     with Session(loop_in_loop, stacks=False, quiet=quiet) as s: got = loop_in_loop(rows)
     assert got == 10000
@@ -108,14 +108,14 @@ def if_else_then(n):
 @pytest.mark.parametrize('quiet', [True, False])
 def test_if_else_then_a_statement_in_a_loop_costs_one_callback_per_iteration(counted, quiet):
     "Both branches report when they start, so the statement where they meet goes quiet (no `BRANCH` event needed)."
-    from tracefunc.monitor import Session
+    from tracefunc.session import Session
     n = 3000
     with Session(if_else_then, stacks=False, quiet=quiet) as s: got = if_else_then(n)
     assert got == if_else_then(n)
     assert {k: h for k, (h, _) in s.results()[0][1].items()} == {
         't = 0': 1, 'for i in range(n):': n + 1, 'if i % 3:': n, 't += i': 2 * n // 3, 't -= 1': n // 3, 't += 1': n, 'return t': 1}
-    total = counted['INSTRUCTION'] + sum(counted[b] for b in tm.BRANCHES)
-    if quiet: assert total < n + 100 and not any(counted[b] for b in tm.BRANCHES), counted
+    total = counted['INSTRUCTION'] + sum(counted[b] for b in th.BRANCHES)
+    if quiet: assert total < n + 100 and not any(counted[b] for b in th.BRANCHES), counted
     else: assert total > 3 * n, counted
 
 def test_json_encoder_callbacks_stay_within_a_bound(counted):

@@ -4,7 +4,8 @@ exactly the first N calls of a run that records them all (nothing goes dark ther
 import asyncio, sys
 import pytest
 from tracefunc import tracing
-from tracefunc.monitor import Session, CodeRun
+from tracefunc.session import Session
+from tracefunc.handlers import CodeRun
 from conftest import check_invariant
 
 class Node:

@@ -5,7 +5,8 @@ import gc, sys, threading, tracemalloc, weakref
 from unittest import mock
 import pytest
 from tracefunc import tracefunc, tracing
-from tracefunc.monitor import Session, M
+from tracefunc.session import Session
+from tracefunc.handlers import M
 from conftest import check_invariant, trace, v
 
 # ---- exceptions after the last recorded call

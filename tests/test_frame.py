@@ -20,8 +20,9 @@ def test_version_is_pyprojects_dynamic_version():
     assert tracefunc.__version__ == static_attr(attr) == '0.0.1'
 
 def test_exported_modules_import():
-    from tracefunc import indexer,monitor,format
-    assert {m.__name__ for m in (indexer,monitor,format)} == {'tracefunc.indexer','tracefunc.monitor','tracefunc.format'}
+    from tracefunc import indexer,values,places,handlers,session,monitor,format
+    mods = (indexer,values,places,handlers,session,monitor,format)
+    assert [m.__name__ for m in mods] == [f'tracefunc.{n}' for n in ('indexer','values','places','handlers','session','monitor','format')]
 
 def test_readme_quotes_ci_commands():
     "`.ci/run` runs the README's install and test commands verbatim; they must not drift apart"

@@ -1,10 +1,11 @@
-"""Quiet lines and rides (nbs/00_indexer, nbs/01_monitor): once their samples are complete, lines whose code can only
+"""Quiet lines and rides (nbs/00_indexer, nbs/03_handlers): once their samples are complete, lines whose code can only
 lead to entries entered from it alone stop reporting, and those entries count them. Tracing must give exactly the
 results it gives with every line reporting (`Session(quiet=False)`), in far fewer callbacks."""
 import argparse, asyncio, fractions, json, pprint, shlex, textwrap, difflib, statistics, threading
 import pytest
-import tracefunc.monitor as tm
-from tracefunc.monitor import Session
+import tracefunc.session as ts
+from tracefunc.handlers import M
+from tracefunc.session import Session
 from conftest import check_invariant
 import quiet_samples as Q
 
@@ -79,14 +80,15 @@ def test_exact_counts_when_the_iterator_raises_after_the_head_went_quiet():
 
 def count_callbacks(monkeypatch):
     "Make sessions count their INSTRUCTION callbacks into the returned list."
-    n, orig = [0], tm.instruction_handler
+    n, orig = [0], ts.callbacks
     def counting(sess):
-        h = orig(sess)
+        cbs = orig(sess)
+        h = cbs['INSTRUCTION']
         def cb(code, offset):
             n[0] += 1
             return h(code, offset)
-        return cb
-    monkeypatch.setattr(tm, 'instruction_handler', counting)
+        return {**cbs, 'INSTRUCTION': cb}
+    monkeypatch.setattr(ts, 'callbacks', counting)
     return n
 
 def test_a_quiet_loop_reports_once_per_iteration(monkeypatch):
@@ -142,13 +144,13 @@ def test_unrecorded_calls_turn_entries_off_only_when_it_pays(monkeypatch):
     node = (0, [(0, [])] * 2000)
     for _ in range(9): node = (1, [node])          # 10 recorded calls, the last one with 2,000 unrecorded children
     n = [0]
-    restart = tm.M.restart_events
+    restart = M.restart_events
     def counting(): n[0] += 1; restart()
-    monkeypatch.setattr(tm.M, 'restart_events', counting)
+    monkeypatch.setattr(M, 'restart_events', counting)
     res, r = run(Q.walk, Q.walk, node)
     assert r == '9' and res[-1][1]['for child in node[1]:'][0] == 2001
     assert 0 < n[0] < 2000 // 4                        # not one per child
-    monkeypatch.setattr(tm.M, 'restart_events', restart)
+    monkeypatch.setattr(M, 'restart_events', restart)
     assert res == run(Q.walk, Q.walk, node, quiet=False)[0]
 
 def test_a_loop_that_ends_its_function_goes_quiet_too(monkeypatch):

@@ -3,8 +3,8 @@ raise, yield, recursive `yield from`, generator expressions, calls) traced with 
 be the same, for several sizes and sample policies. Fixed seeds, so a failure names its program."""
 import importlib.util, inspect, random
 import pytest
-from tracefunc import monitor
-from tracefunc.monitor import Session
+from tracefunc import handlers
+from tracefunc.session import Session
 
 def stmt(r, depth, in_loop, lines, ind):
     "Append one random statement (maybe compound) at indentation `ind`."
@@ -76,7 +76,7 @@ def test_random_programs_same_results_quiet_or_not(batch, tmp_path):
 @pytest.mark.parametrize('batch', range(2))
 def test_random_programs_with_counters_found_as_met(batch, tmp_path, monkeypatch):
     "A long function's rides find their counters in a dict, made as lines are met (`PICK_LISTS`): the same results."
-    monkeypatch.setattr(monitor, 'PICK_LISTS', -1)
+    monkeypatch.setattr(handlers, 'PICK_LISTS', -1)
     for seed in range(batch * 25, batch * 25 + 25):
         m = load(seed, tmp_path)
         for n in (0, 3, 40, 300):

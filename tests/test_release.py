@@ -11,7 +11,7 @@ import sys, types
 import pytest
 from conftest import monitoring_state, M
 from tracefunc import tracefunc, tracing
-from tracefunc.monitor import GLOBAL_EVENTS
+from tracefunc.handlers import GLOBAL_EVENTS
 
 E = M.events
 

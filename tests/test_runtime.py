@@ -4,7 +4,7 @@ import pytest
 import samples as S
 from conftest import (trace, only, same, check_invariant, v, rep, cls, fn, bif, NE, cut, line_of, tools, M)
 from tracefunc import tracefunc, tracing
-from tracefunc.monitor import describe
+from tracefunc.values import describe
 
 R = lambda n: cls('range', n)
 HERE = 'test_runtime.py'

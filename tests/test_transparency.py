@@ -44,7 +44,7 @@ A failure names the program's seed and the configuration; `python tests/transpar
 """
 import atexit, functools, gc, os, random, shutil, sys, tempfile, pathlib, weakref
 import pytest
-from tracefunc.monitor import KEEPS, Session
+from tracefunc.session import KEEPS, Session
 sys.path.insert(0, os.path.dirname(__file__))
 import transparency as T
 from transparency import ALL

@@ -3,9 +3,11 @@
 `reprs='builtin'`), costs O(width) for every built-in value, and the recursion limit stops tracing cleanly."""
 import collections, functools, json, re, subprocess, sys, textwrap, traceback, types
 import pytest
-import tracefunc.monitor as mon
+import tracefunc.values as tv, tracefunc.handlers as th
 from tracefunc import tracing
-from tracefunc.monitor import describe, brepr, rebound_cells, HEADROOM, TOO_DEEP
+from tracefunc.values import describe, brepr
+from tracefunc.handlers import rebound_cells
+from tracefunc.places import HEADROOM, TOO_DEEP
 from conftest import check_invariant
 
 def run_py(code, tmp_path):
@@ -62,7 +64,7 @@ def test_rebound_cells():
 def test_crash_window_versions():
     "The affected releases, from CPython's changelog (gh-128396 is fixed in 3.13.3)."
     v = sys.version_info
-    assert mon.CELL_PROXY_CRASHES == ((3, 13) <= v < (3, 13, 3) or (3, 14, 0, 'alpha') <= v < (3, 14, 0, 'alpha', 6))
+    assert th.CELL_PROXY_CRASHES == ((3, 13) <= v < (3, 13, 3) or (3, 14, 0, 'alpha') <= v < (3, 14, 0, 'alpha', 6))
 
 # --- 2. what describing calls: the object's own __repr__, or (reprs='builtin') nothing of the program's
 
@@ -193,11 +195,11 @@ def test_reprs_checked():
 
 class Counting:
     "Count `brepr` calls (its recursion goes through the module's global name)."
-    def __init__(self, mp): self.n = 0; mp.setattr(mon, 'brepr', self)
+    def __init__(self, mp): self.n = 0; mp.setattr(tv, 'brepr', self)
     def __call__(self, *a):
         self.n += 1
         return Counting.real(*a)
-Counting.real = staticmethod(mon.brepr)
+Counting.real = staticmethod(tv.brepr)
 
 def deep_group(depth):
     eg = ValueError('leaf')

@@ -32,7 +32,7 @@ The programs are deterministic (no addresses, no timing, threads never share mut
 short strings and exception names and messages.
 """
 import ast, collections, contextlib, dataclasses, dis, gc, importlib.util, io, random, sys, threading, types
-from tracefunc.monitor import Session, tracing
+from tracefunc.session import Session, tracing
 from tracefunc.indexer import func_index
 
 KINDS = ('loop', 'loop', 'gen', 'rec', 'threads', 'async', 'helper')

@@ -27,9 +27,9 @@ _LAZY = ('tracefunc', 'tracing', 'TraceResults')
 
 def __getattr__(name):
     if name not in _LAZY: raise AttributeError(f"module 'tracefunc' has no attribute {name!r}")
-    from . import monitor, format  # format patches TraceResults: print(res), Jupyter display, to_dict, diff, report
+    from . import session, format  # format patches TraceResults: print(res), Jupyter display, to_dict, diff, report
     g = globals()
-    for n in _LAZY: g[n] = getattr(monitor, n)
+    for n in _LAZY: g[n] = getattr(session, n)
     return g[name]
 
 def __dir__(): return sorted(set(globals()) | set(_LAZY))
