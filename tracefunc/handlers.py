@@ -10,7 +10,7 @@ __all__ = ['M', 'E', 'DISABLE', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOB
            'FrameState', 'unreported', 'Slots', 'RunPlan', 'plans', 'CodeRun', 'rebound_cells', 'lookup', 'sample',
            'Recorder', 'came_from', 'failure_note', 'bind', 'hot_names', 'surface', 'callbacks']
 
-# %% ../nbs/03_handlers.ipynb #0dd2dd16
+# %% ../nbs/03_handlers.ipynb #41899b82
 import sys, threading, _thread, inspect, dis, weakref, types, itertools
 from fastcore.basics import patch
 from .indexer import (func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE, Special, entry_line,
@@ -18,7 +18,7 @@ from .indexer import (func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START,
 from .values import describe
 from .places import stack_str, short_path, HEADROOM, TOO_DEEP, _down
 
-# %% ../nbs/03_handlers.ipynb #1e2ec644
+# %% ../nbs/03_handlers.ipynb #629a9689
 M = sys.monitoring
 E = M.events
 DISABLE = M.DISABLE
@@ -35,7 +35,7 @@ BRANCHES = ('BRANCH_LEFT', 'BRANCH_RIGHT') if hasattr(E, 'BRANCH_LEFT') else ('B
 BRANCH_EVENTS = E.BRANCH_LEFT | E.BRANCH_RIGHT if hasattr(E, 'BRANCH_LEFT') else E.BRANCH
 CALLBACKS = ('PY_START', 'PY_RETURN', 'PY_YIELD', 'INSTRUCTION', 'PY_UNWIND', 'RERAISE', 'PY_RESUME', 'PY_THROW', *BRANCHES)
 
-# %% ../nbs/03_handlers.ipynb #b061dfa3
+# %% ../nbs/03_handlers.ipynb #d7472df3
 class CallTrace:
     "What one recorded call gathered: hits and samples per line, and the exception it raised."
     __slots__ = ('stack', 'hits', 'samples', 'left', 'keep', 'max', 'top', 'nil', 'order', 'raised')
@@ -67,7 +67,7 @@ def described_raise(exc):
     except Exception as e: msg = f'<str-error {type(e).__name__}>'
     return type(exc).__name__, msg
 
-# %% ../nbs/03_handlers.ipynb #907d22f4
+# %% ../nbs/03_handlers.ipynb #d95007fa
 LANDING = -2   # `FrameState.mark` of a frame an exception just landed in (never an offset, nor a traceback's id)
 
 class FrameState:
@@ -88,7 +88,7 @@ class FrameState:
         self.prov = self.mark = None
         self.gone = None   # once the frame is over: descriptions of the names nested code reads from it (see `finish`)
 
-# %% ../nbs/03_handlers.ipynb #dcbe0b2d
+# %% ../nbs/03_handlers.ipynb #b367d935
 def unreported(chain, cur, skips=None, via=None):
     "The lines of `chain` that ran unreported since the frame reported line `cur` (see above)."
     if via and cur in via: return (via[cur],) + unreported(chain, via[cur], skips, via)
@@ -96,7 +96,7 @@ def unreported(chain, cur, skips=None, via=None):
     if skips and cur in skips: return chain[skips[cur]:]
     return chain
 
-# %% ../nbs/03_handlers.ipynb #18a219db
+# %% ../nbs/03_handlers.ipynb #c3deff9e
 class Slots:
     "The counters of a session's rides: counter `k` stands for the lines `lines[k - base]` (line `k` alone below `base`)."
     def __init__(self, nlines): self.base, self.lines, self.ends, self.at = nlines + 1, [], [nlines] * (nlines + 1), {}
@@ -117,7 +117,7 @@ class Slots:
         if head: return self.get(todo, nil) if todo else None   # (a head's chain ends with its own line)
         return self.get(todo + (line,), todo[-1] if todo else nil)
 
-# %% ../nbs/03_handlers.ipynb #cdac42a7
+# %% ../nbs/03_handlers.ipynb #2ad60a8c
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 PICK_LISTS = 200   # functions of up to this many lines find a ride's counters in a list by line; longer ones in a dict
 
@@ -141,7 +141,7 @@ class RunPlan:
         self.events = (LOCAL_EVENTS if table.entries or table.specials else LOCAL_EVENTS & ~E.PY_YIELD) | (
             BRANCH_EVENTS if table.branches else 0)
 
-# %% ../nbs/03_handlers.ipynb #83580168
+# %% ../nbs/03_handlers.ipynb #6736f329
 @patch
 def picks(self:RunPlan, table, nlines, slots):
     "Fill `ride_at` (offset -> (line, pick, head offset)) and `branch_at` (jump offset -> (target, (line, pick)...))."
@@ -179,7 +179,7 @@ def plans(index):
         _PLANS[id(index)] = (index, *made)
     return made
 
-# %% ../nbs/03_handlers.ipynb #1201930a
+# %% ../nbs/03_handlers.ipynb #0b1c4a00
 class CodeRun:
     "One armed code object in one session: its lookups (from its `RunPlan`, those sessions change copied) and its frames."
     __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'branch_at', 'branch_lines', 'specials', 'special',
@@ -207,7 +207,7 @@ class CodeRun:
         "Events that turning entries back on (`restart_events`) may cost: about one per instruction."
         return len(self.table.code.co_code) // 2
 
-# %% ../nbs/03_handlers.ipynb #c6786222
+# %% ../nbs/03_handlers.ipynb #54e563c9
 @patch
 def started(self:CodeRun, st, f):
     "Frame `f` (state `st`, None if not recorded) started running this code."
@@ -240,7 +240,7 @@ def give_up(self:CodeRun):
     self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
     self.relight()
 
-# %% ../nbs/03_handlers.ipynb #4239aa86
+# %% ../nbs/03_handlers.ipynb #4a2121df
 @patch
 def darken(self:CodeRun):
     "Unrecorded frames turn off the entries they reach (see `_on_start` and `_unrecorded`)."
@@ -274,7 +274,7 @@ def can_wake(self:CodeRun, p):
     if not es: return p in self.branch_lines and p not in self.special_lines
     return p not in self.special_lines and all(self.entry_at[o] is not None or self.waking(o) for o in es)
 
-# %% ../nbs/03_handlers.ipynb #dedb0cc6
+# %% ../nbs/03_handlers.ipynb #1d32d076
 _MISSING = object()
 UNAVAILABLE = ('NameError', '<unavailable>')
 
@@ -292,7 +292,7 @@ class _FrameVars:
         try: return _get_var(self.frame, name)
         except NameError: return default
 
-# %% ../nbs/03_handlers.ipynb #e6523e1f
+# %% ../nbs/03_handlers.ipynb #cd20101f
 # 3.13.0 to 3.13.2 (and 3.14's alphas before a6): the PEP 667 proxy reads a cell variable's slot as a cell whatever it
 # holds, and an inlined comprehension rebinding that name puts a plain value there: reading it crashes the interpreter
 # (CPython gh-128396, fixed by PR 130235 in 3.13.3)
@@ -324,7 +324,7 @@ def _rebound(code):
     _REBOUND[id(code)] = weakref.ref(code), cells
     return cells
 
-# %% ../nbs/03_handlers.ipynb #82af958f
+# %% ../nbs/03_handlers.ipynb #8f686328
 if sys.version_info >= (3, 13) and not CELL_PROXY_CRASHES:
     def fast_locals(frame):
         "A read-only view of `frame`'s local variables (PEP 667's proxy reads them in place)."
@@ -339,6 +339,7 @@ else:
         "A read-only view of `frame`'s local variables (on 3.12, without touching `frame.f_locals`)."
         return frame.f_locals if _get_var is None else _FrameVars(frame)
 
+# %% ../nbs/03_handlers.ipynb #75c8a0e3
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says; `outer` is the enclosing frame), or `_MISSING`."
     if where is FAST: return fast_locals(frame).get(name, _MISSING)
@@ -369,7 +370,7 @@ def sample(st, li, width, reprs='all'):
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width, reprs))
     return tuple(out)
 
-# %% ../nbs/03_handlers.ipynb #46814713
+# %% ../nbs/03_handlers.ipynb #9affb734
 class Recorder:
     "What the callbacks record into: one traced function's runs, its recorded calls and the states of their frames."
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first', reprs='all',
@@ -400,12 +401,10 @@ class Recorder:
         self.feeds, self.silenced, self.wakes = {}, [], []   # (see `feed`)
         if quiet: self.feed()
 
+# %% ../nbs/03_handlers.ipynb #044b5ab7
 @patch
 def feed(self:Recorder):
     "Gather the events that may go quiet by the lines whose samples need them (`feeds`); turn off those none needs."
-    # entries (by the lines that come before them) and yields (by their own line), as (run, the hot path's list, offset,
-    # lines, what the list holds there); those silenced (none without `quiet`: every line reports each time it runs,
-    # slower, and the same results); and the entries turned into 'wake' specials (see `quiet`), as (run, offset)
     for r in self.runs.values():
         events = [(r, r.entry_at, off, feeders, r.table.entries[off]) for off, feeders in r.table.quiet.items()]
         events += [(r, r.yield_at, off, (li,), li) for off, li in r.table.yields.items()]
@@ -414,7 +413,7 @@ def feed(self:Recorder):
             if not feeders or (self.keep == 'first' and not self.max_samples): arr[off] = None   # no sample needs it
             for p in feeders: self.feeds.setdefault(p, []).append(ev)
 
-# %% ../nbs/03_handlers.ipynb #441bf4b1
+# %% ../nbs/03_handlers.ipynb #a98c8087
 @patch
 def disarm(self:Recorder):
     "Turn every event of the session off: the program runs on untraced (see `Session.disarm`)."
@@ -425,7 +424,7 @@ def watch_resumes(self:Recorder, on):
     "Arm (`on`) or not the event that tells when a recorded frame of the root resumes (see `Session.watch_resumes`)."
     raise NotImplementedError('a Session arms and disarms')
 
-# %% ../nbs/03_handlers.ipynb #d0e1ba95
+# %% ../nbs/03_handlers.ipynb #c5574c71
 @patch
 def live(self:Recorder):
     "The states of the frames running now (a copy: other threads start and end frames meanwhile)."
@@ -463,7 +462,7 @@ def leave(self:Recorder, st, li, provisional=False):
     else: st.prov_line, st.prov = -1, None
     if vals is not None and not tr.left[li] and li in self.feeds: self.quiet(li)   # its last sample was just taken
 
-# %% ../nbs/03_handlers.ipynb #ad52ae0b
+# %% ../nbs/03_handlers.ipynb #12f41544
 @patch
 def new_counter(self:Recorder, r, pick, cur):
     "The counter of a long function's ride (`pick` a dict) when the frame was on line `cur`, made the first time."
@@ -538,6 +537,7 @@ def wake_fed(self:Recorder, r, p):
         self.silenced[:] = [ev for ev in self.silenced if not (ev[0] is r and p in ev[3])]
     M.restart_events()
 
+# %% ../nbs/03_handlers.ipynb #600cee70
 @patch
 def yield_wanted(self:Recorder, r, offset, li):
     "A recorded frame yielded on line `li`, which it wants no sample of: does a live call want one? If not, silence the yield."
@@ -570,8 +570,7 @@ def on_start(self:Recorder, code, offset):
     r = self.runs[id(code)]
     if r.solo_ok and _get_ident() != self.owner:
         r.give_up()    # another thread runs this code: its frames interleave with ours
-    t = r.table
-    st = None
+    t, st = r.table, None
     if t.is_root and (len(self.calls) >= self.max_calls or (order := next(self.claims)) >= self.max_calls):
         if r.solo_ok and not r.gen:   # later calls are only counted in depth (see `_on_start`)
             r.capped, r.ud, r.solo = True, 1, r.dummy
@@ -592,8 +591,7 @@ def on_start(self:Recorder, code, offset):
         self.calls.append(tr)
         if len(self.index.lines) > PICK_LISTS:   # (rides met meanwhile on another thread: see `new_counter`)
             with self.switching: self.room()
-        st = self.frames[f] = tr.top = FrameState(f, tr, t, root=True)
-        # (live first: a frame of another thread that silences events meanwhile sees that this call wants samples)
+        st = self.frames[f] = tr.top = FrameState(f, tr, t, root=True)   # (live first: see `quiet`)
         if self.silenced: self.wake()
     else:
         g = f.f_back
@@ -662,6 +660,7 @@ def on_special(self:Recorder, st, offset, sp):
         return
     self.enter_special(st, offset, sp)
 
+# %% ../nbs/03_handlers.ipynb #c1b9c27d
 @patch
 def close_line(self:Recorder, st):
     "A clean-up block ends the frame's line (sampled while an `except ... as e` handler's `e` is still bound)."
@@ -670,7 +669,7 @@ def close_line(self:Recorder, st):
     if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
     st.cur = st.trace.nil
 
-# %% ../nbs/03_handlers.ipynb #f9995b5d
+# %% ../nbs/03_handlers.ipynb #d804f80c
 @patch
 def enter_special(self:Recorder, st, offset, sp):
     "An 'enter' or 'catch' special: frame `st` enters its line, counting the statements without code that ran before."
@@ -697,7 +696,7 @@ def enter_special(self:Recorder, st, offset, sp):
     st.hits[s] += 1
     self.ride_along(st, riders, prev)
 
-# %% ../nbs/03_handlers.ipynb #95fc4ba9
+# %% ../nbs/03_handlers.ipynb #8ba3b61c
 def came_from(st):
     "The line frame state `st` comes from: its current line, else the one a clean-up closed, else `START` (none yet)."
     cur = st.cur
@@ -777,7 +776,7 @@ def fail(self:Recorder, e, event, code, offset):
     except BaseException: pass
     if not isinstance(e, Exception): raise e   # a KeyboardInterrupt that arrived during the callback is the program's
 
-# %% ../nbs/03_handlers.ipynb #9f52d9cc
+# %% ../nbs/03_handlers.ipynb #46c17cf7
 # The names the callbacks read as globals, set per recorder by `hot_names` (declared here, as None, for readers and tools)
 runs = None               # id(code) -> the CodeRun of each armed code object
 root = None               # the CodeRun of the traced function's own code
@@ -817,7 +816,7 @@ unrecorded = None         # `_unrecorded`, bound here: an event of an unrecorded
 unrecorded_call = None    # `_unrecorded_call`, bound here: an event of a call of the root past the cap
 other_offset = None       # `_other_offset`, bound here: an offset that is neither an entry nor an append
 
-# %% ../nbs/03_handlers.ipynb #a60b6cf2
+# %% ../nbs/03_handlers.ipynb #9884d873
 _METHODS = ('on_start', 'on_special', 'on_append', 'leave', 'finish', 'fail', 'new_counter', 'wake_line', 'wake_fed',
             'yield_wanted', 'revive', 'raised_unreported', 'count_unreported', 'ride_along', 'landing')
 _BOUND = ('end', 'abandon', 'unrecorded', 'unrecorded_call', 'other_offset')   # `_end`, ..., bound to the namespace
@@ -1017,6 +1016,7 @@ def _end(r, f, exc=None, offset=None):
     elif r.table.returns: ride_along(st, r.table.returns, came_from(st))
     finish(st)
 
+# %% ../nbs/03_handlers.ipynb #f3a20e94
 def _on_return(code, offset, value):
     "The PY_RETURN callback: every call of the target pays it, recorded or not."
     try:
@@ -1086,7 +1086,7 @@ def _abandon(st):
     abandoned[id(st.frame)] = st   # (by id: while the generator lives, its frame object does, and keeps its id)
     finish(st, True)               # (its line's sample is provisional: revived, it may run on)
 
-# %% ../nbs/03_handlers.ipynb #6ef463dc
+# %% ../nbs/03_handlers.ipynb #3c09b80c
 _ON = dict(PY_START=_on_start, PY_RETURN=_on_return, PY_YIELD=_on_yield, INSTRUCTION=_on_instruction,
            **dict.fromkeys(BRANCHES, _on_branch), PY_UNWIND=_on_unwind, RERAISE=_on_reraise, PY_RESUME=_on_resume,
            PY_THROW=_on_throw)

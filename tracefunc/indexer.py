@@ -119,7 +119,7 @@ def _by_key(tree):
         tree._tracefunc_nodes = ix
     return ix
 
-# %% ../nbs/00_indexer.ipynb #d1f19178
+# %% ../nbs/00_indexer.ipynb #336bf82a
 def _positions(code):
     return [p for p in code.co_positions() if p[0] is not None and p[2] is not None]
 
@@ -215,7 +215,7 @@ class _Indexer:
     "Walks a function's AST collecting its `Line`s (see `index_lines`)."
     def __init__(self, src): self.src, self.lines = src, []
 
-# %% ../nbs/00_indexer.ipynb #78091ef5
+# %% ../nbs/00_indexer.ipynb #bcd78a29
 @patch
 def comps(self:_Indexer, exprs, scope, parent):
     "Comprehensions inside `exprs`, each a line of its own, nested ones included."
@@ -236,7 +236,7 @@ def comps(self:_Indexer, exprs, scope, parent):
         for c in ast.iter_child_nodes(n): visit(c, scope)
     for e in exprs: visit(e, scope)
 
-# %% ../nbs/00_indexer.ipynb #654846bf
+# %% ../nbs/00_indexer.ipynb #53ab037d
 @patch
 def block(self:_Indexer, body, scope, loop=None):
     "The statements of one block, linked to their next sibling; a function's docstring is not a line."
@@ -307,7 +307,7 @@ def nested_codes(code):
         if isinstance(c, types.CodeType): out += nested_codes(c)
     return out
 
-# %% ../nbs/00_indexer.ipynb #fffa8c79
+# %% ../nbs/00_indexer.ipynb #be1e5b85
 RIDE = 1 << 24   # entries at or below ~RIDE are rides: see `entry_line`
 
 def head_entry(idx): "The entry of a loop head on line `idx`."; return ~idx
@@ -319,7 +319,7 @@ def entry_line(v):
     "The line idx that entry `v` enters: a plain entry `idx`, a loop head `~idx`, a ride `~(RIDE + idx)`."
     return v if v >= 0 else ~v if ~v < RIDE else ~v - RIDE
 
-# %% ../nbs/00_indexer.ipynb #86d3ba16
+# %% ../nbs/00_indexer.ipynb #7732f2ac
 class Special(NamedTuple):
     "A rare offset of a code table (see above): what happens there, and what it counts."
     kind: str                # 'enter', 'catch', 'land', 'check', 'pass', 'close', 'send' (and at run time 'wake')
@@ -328,7 +328,7 @@ class Special(NamedTuple):
     riders: tuple = ()       # statements without code counted there (see `_riders_of`)
     loop_riders: tuple = ()  # those counted when a loop head is reached again from its own line
 
-# %% ../nbs/00_indexer.ipynb #28a6f448
+# %% ../nbs/00_indexer.ipynb #234cb01b
 @dataclass(eq=False)
 class CodeTable:
     "What each instruction of one code object means for tracing, built once per code object."
@@ -398,7 +398,7 @@ def _flow(ins, by_off):
         for t in s: prev[t].append(j)
     return nxt, prev
 
-# %% ../nbs/00_indexer.ipynb #03404ecd
+# %% ../nbs/00_indexer.ipynb #c155de1e
 def _placed(ins, lines):
     "Per instruction, the innermost of `lines` its position is in, or None."
     at, where = _spread(lines), []
@@ -436,7 +436,7 @@ def _by_value(d):
     for k, v in d.items(): out.setdefault(v, set()).add(k)
     return out
 
-# %% ../nbs/00_indexer.ipynb #51a629bc
+# %% ../nbs/00_indexer.ipynb #21703dfc
 def _counted(l, eligible):
     "The statement that line `l` (a statement, or a comprehension: its statement) counts for, if one of `eligible`."
     if not isinstance(l, Line): return None
@@ -458,7 +458,7 @@ class _Draft:
         self.rides, self.silent, self.quiet, self.skips, self.setups = {}, {}, {}, {}, {}   # (see `CodeTable`)
         self.heads, self.branches, self.via = frozenset(), {}, {}
 
-# %% ../nbs/00_indexer.ipynb #13e84249
+# %% ../nbs/00_indexer.ipynb #9029b123
 def _inlined_calls(node):
     "Positions of the names of calls in `node` that CPython 3.14+ compiles into a loop of the calling code (`any(... for ...)`)."
     return {(n.func.lineno, n.func.end_lineno, n.func.col_offset, n.func.end_col_offset) for n in ast.walk(node)
@@ -482,7 +482,7 @@ def _entries(d, inlined):
                     and isinstance(where[t], Line) and where[t].kind == 'stmt' and tuple(i.positions) not in inlined): loops.add(t)
     return entries, loops
 
-# %% ../nbs/00_indexer.ipynb #3d16bb12
+# %% ../nbs/00_indexer.ipynb #e1413733
 def _handlers(d, entries):
     "Where exceptions land: sets `d.handlers` (handler offset -> its first statement's index) and `d.caught`; returns the clean-ups."
     ins, where, stmts, by_off = d.ins, d.where, d.stmts, d.by_off
@@ -503,7 +503,7 @@ def _handlers(d, entries):
     d.handlers, d.caught = handlers, caught
     return closes
 
-# %% ../nbs/00_indexer.ipynb #e2497739
+# %% ../nbs/00_indexer.ipynb #449d96f2
 def _owner_comp(lines, p):
     "The comprehension whose element an append or yield at position `p` produces."
     best = None
@@ -571,7 +571,7 @@ class _Paths:
             if c.kind != 'loop': c.exc.update(arr); return
         self.note(('unwind',), arr)
 
-# %% ../nbs/00_indexer.ipynb #83e85813
+# %% ../nbs/00_indexer.ipynb #6053b060
 @patch
 def jump(self:_Paths, kind, arr):
     "Arrivals `arr` leave by `break`, `continue` or `return`: through the `finally` blocks on the way."
@@ -779,7 +779,7 @@ def _riders_at(d, node, lines, entries, loops):
     riders = {k: v for k, v in riders.items() if v}
     return riders, {k: v for k, v in loop_riders.items() if v}, tails, frozenset(ins[k].offset for k in landings if k in riders)
 
-# %% ../nbs/00_indexer.ipynb #25f795fb
+# %% ../nbs/00_indexer.ipynb #50862b34
 def _enter(d, entries, loops, riders_at, loop_riders_at):
     "Fill `d.entries` and the 'enter' and 'pass' specials; returns each loop head's kind (True, or 'check' for `while`)."
     ins, stmts, loop_kind = d.ins, d.stmts, {}
@@ -808,7 +808,7 @@ def _closes(d, closes):
                 and b.opname.startswith('STORE_') and c.opname.startswith('DELETE_') and b.argval == c.argval): closes.add(k - 1)
     for k in closes: d.specials.setdefault(ins[k].offset, Special('close'))
 
-# %% ../nbs/00_indexer.ipynb #24ecd14b
+# %% ../nbs/00_indexer.ipynb #c91b4fb6
 def _drafted(code, node, lines):
     "A `_Draft` of `code` (of AST node `node`, holding `lines`) with its entries and specials, before the quiet lines."
     d = _Draft(code, lines)
@@ -820,7 +820,7 @@ def _drafted(code, node, lines):
     _closes(d, closes)
     return d
 
-# %% ../nbs/00_indexer.ipynb #55f07251
+# %% ../nbs/00_indexer.ipynb #bd86c6d2
 # where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
 _STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE', 'GET_AITER', 'GET_ANEXT',
           'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO', 'POP_EXCEPT',
@@ -868,7 +868,7 @@ class _Near:
             self.of.setdefault(stmts[e], []).append(e)
             self.seen.setdefault(stmts[e], set()).update(seen)
 
-# %% ../nbs/00_indexer.ipynb #39365964
+# %% ../nbs/00_indexer.ipynb #9648c6e8
 def _offsets(ins, js):
     "The offsets of instructions `js`, their cache entries included (a traceback or a frame may point there)."
     return [o for j in js for o in range(ins[j].offset, ins[j + 1].offset if j + 1 < len(ins) else ins[j].offset + 2, 2)]
@@ -889,7 +889,7 @@ def _fed(d, regions, near):
         elif not by and (j := _join(t, d.prev, d.stmts, regions, near)) is not None: fed[t], joins[t] = j
     return fed, joins, hd
 
-# %% ../nbs/00_indexer.ipynb #23e3d6d3
+# %% ../nbs/00_indexer.ipynb #cb6c67e0
 def _chains(d, fed, joins, hd):
     "Each ride's chain, settled from the entries that stay reported along `fed`, and its `skip` (see `_join`)."
     chain, skip, pending, after = {}, {}, set(fed), {}
@@ -910,7 +910,7 @@ def _chains(d, fed, joins, hd):
         skip[t] = skip.get(e, {}) | dict.fromkeys(joins.get(t, ()), len(chain[t]) - (t in hd))
     return chain, skip
 
-# %% ../nbs/00_indexer.ipynb #6c5f23af
+# %% ../nbs/00_indexer.ipynb #b44b1604
 def _quiet_lines(d, regions, fed, chain, skip, hd):
     "The entries that may go quiet (`d.quiet`, by their feeders), and where their lines run unreported (`silent`...)."
     ins, stmts = d.ins, d.stmts
@@ -980,7 +980,7 @@ def _mark_catches(d, raisers):
                     if ins[t].opcode in _NO_FALLTHROUGH: break
                     t += 1
 
-# %% ../nbs/00_indexer.ipynb #5c378afd
+# %% ../nbs/00_indexer.ipynb #a87068ae
 @patch
 def plain_ride(self:_Draft, k):
     "Is instruction `k` the entry of a ride that is neither a loop head nor a special?"
@@ -1013,7 +1013,7 @@ def _branch_jumps(d):
                 d.plain_ride(s) and d.stmts[s] is not d.stmts[p] for s in (t, f)): jumps[p] = t, f
     return jumps
 
-# %% ../nbs/00_indexer.ipynb #8269f171
+# %% ../nbs/00_indexer.ipynb #8499167c
 def _join_candidates(d, jumps, loops):
     "Joins that may go quiet: join instruction -> (the lines before it, its region's instructions)."
     ins, stmts = d.ins, d.stmts
@@ -1044,7 +1044,7 @@ def _join_candidates(d, jumps, loops):
         if ok: joins[u] = xs, rj[0]
     return joins
 
-# %% ../nbs/00_indexer.ipynb #372c617c
+# %% ../nbs/00_indexer.ipynb #599394e7
 def _keep_joins(d, joins, jumps):
     "The candidates that stay quiet joins, and the jumps that stand for them: `(joins, used)`."
     stmts, prev = d.stmts, d.prev
@@ -1060,7 +1060,7 @@ def _keep_joins(d, joins, jumps):
             for s in jumps[p]: changed = joins.pop(s, None) is not None or changed
     return joins, {p: jumps[p] for p in jumps if any(s in joins for s in jumps[p])}
 
-# %% ../nbs/00_indexer.ipynb #15822149
+# %% ../nbs/00_indexer.ipynb #c6353dfb
 def _quiet_join(d, u, xs, seen, loops):
     "Join `u` (the lines `xs` before it, its region `seen`) becomes a plain entry that may go quiet; `xs` always report."
     ins, o, J = d.ins, d.ins[u].offset, d.stmts[u]
@@ -1092,7 +1092,7 @@ def _quiet_joins(d):
                 del d.entries[o], d.rides[o]
                 d.skips.pop(o, None); d.quiet.pop(o, None)
 
-# %% ../nbs/00_indexer.ipynb #41ca8ff7
+# %% ../nbs/00_indexer.ipynb #9fe33797
 def _sends(d):
     "The offsets of SEND (with their cache entries), where a frame waits on a delegate; 'send' specials at END_SEND."
     ins = d.ins
@@ -1179,7 +1179,7 @@ def build_index(code):
         if t.entries or t.appends or t.specials or t.returns or t.unwinds or t.is_root: tables.append(t)   # (the handlers need the root's)
     return FuncIndex(code, lines, tables)
 
-# %% ../nbs/00_indexer.ipynb #002e6444
+# %% ../nbs/00_indexer.ipynb #190544ac
 _CACHE = {}       # id(code) -> FuncIndex, the most recently used last
 CACHE_SIZE = 64   # an index holds its code objects (not the function, nor its globals): keep a bounded number
 

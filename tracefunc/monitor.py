@@ -13,7 +13,7 @@ __all__ = ['start_handler', 'instruction_handler', 'branch_handler', 'resume_han
            'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind', 'surface', 'failure_note',
            'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/12_monitor.ipynb #a40272ef
+# %% ../nbs/12_monitor.ipynb #48b1d293
 # every name `tracefunc.monitor` had (the names of `@patch`ed methods are None here, as they were)
 from fastcore.basics import patch
 from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE
@@ -35,6 +35,7 @@ from .session import (TOOL_IDS, acquire_tool_id, KEEPS, Session, start, untouche
     heap_walk, suspended_already, _spare_tool, arm, disarm, watch_resumes, stop, fold, results, TraceResults,
     _check_limits, _code_of, _running_loop, tracefunc, tracing)
 
+# %% ../nbs/12_monitor.ipynb #001210db
 _start, _hot_names = _on_start, hot_names   # (renamed)
 
 def start_handler(sess): "The PY_START callback of `sess` (see `callbacks`)."; return callbacks(sess)['PY_START']

@@ -7,10 +7,10 @@ Docs: https://example.github.io/tracefunc/places.html.md"""
 # %% auto #0
 __all__ = ['HEADROOM', 'TOO_DEEP', 'cell_name', 'short_path', 'location', 'frame_line', 'stack_str']
 
-# %% ../nbs/02_places.ipynb #4c8ac46a
+# %% ../nbs/02_places.ipynb #fe94e962
 import os, re, site, sys, sysconfig
 
-# %% ../nbs/02_places.ipynb #fedcefe5
+# %% ../nbs/02_places.ipynb #0aff3a11
 def _prefixes():
     out = []
     for key, tag in (('purelib', '$SITE_PACKAGES'), ('platlib', '$SITE_PACKAGES'), ('stdlib', '$PYTHON_STDLIB'), ('platstdlib', '$PYTHON_STDLIB')):
@@ -39,7 +39,7 @@ def short_path(path, base=None):
         if path.startswith(p): return tag + path[len(p):]
     return path
 
-# %% ../nbs/02_places.ipynb #a019a1ea
+# %% ../nbs/02_places.ipynb #8fe95e20
 _CELL = re.compile(r'Cell In\[[^\]]*\]$')
 
 def location(path, lineno):
@@ -64,7 +64,7 @@ def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
         if cut: chain = chain[:cut[-1] + 1]
     return '\n'.join(frame_line(g, base) for g in reversed(chain))
 
-# %% ../nbs/02_places.ipynb #67431a81
+# %% ../nbs/02_places.ipynb #e2d73eef
 # the calls the tracer needs below the recursion limit, counted from `on_start`: its deepest chain that cannot fail
 # (a frame of nested code unwinds, closes its line, samples it; or fails and releases every frame) is about 10 deep
 HEADROOM = 16

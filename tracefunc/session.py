@@ -7,7 +7,7 @@ Docs: https://example.github.io/tracefunc/session.html.md"""
 # %% auto #0
 __all__ = ['TOOL_IDS', 'SCAN_LIMIT', 'heap_walk', 'KEEPS', 'acquire_tool_id', 'Session', 'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/04_session.ipynb #ba0824d3
+# %% ../nbs/04_session.ipynb #454add98
 import sys, os, gc, inspect, threading, types
 from fastcore.basics import patch
 from .indexer import resolve_target
@@ -26,7 +26,7 @@ def acquire_tool_id(name='tracefunc'):
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
-# %% ../nbs/04_session.ipynb #799fecea
+# %% ../nbs/04_session.ipynb #750c32f8
 class Session(Recorder):
     "One tracing run: claims a tool id, arms the target's code objects, records calls (see `Recorder`), releases everything."
     tool = None   # the sys.monitoring tool id while the session runs
@@ -51,7 +51,7 @@ def __enter__(self:Session): return self.start()
 @patch
 def __exit__(self:Session, *exc): self.stop()
 
-# %% ../nbs/04_session.ipynb #3488e26e
+# %% ../nbs/04_session.ipynb #70079c8d
 @patch
 def running_already(self:Session):
     "Is some frame of the traced code objects already running (on any thread) before monitoring starts?"
@@ -190,7 +190,7 @@ class TraceResults(list):
     incomplete = None  # when the tracer failed inside the run: what failed and where (see `Recorder.fail`), else None
     raised = None    # `{call index: (type name, message)}` of the calls that raised, when the results say (else None)
 
-# %% ../nbs/04_session.ipynb #57c97722
+# %% ../nbs/04_session.ipynb #43d0bbc3
 KEEPS = ('first', 'last', 'ends')
 
 def _check_limits(max_calls, max_samples, width, keep):
@@ -207,7 +207,7 @@ def _running_loop():
     try: return sys.modules['asyncio'].get_running_loop()
     except RuntimeError: return None
 
-# %% ../nbs/04_session.ipynb #4cfbf30a
+# %% ../nbs/04_session.ipynb #c2c80344
 def tracefunc(fn, /, *args, target_func=None, incl_unhit=False, **kwargs):
     "Run `fn(*args, **kwargs)` and trace each call of `target_func` (default `fn`) statement by statement."
     if not callable(fn): raise TypeError(f"tracefunc: fn must be callable, not {type(fn).__name__} {fn!r}")

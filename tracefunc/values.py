@@ -7,10 +7,10 @@ Docs: https://example.github.io/tracefunc/values.html.md"""
 # %% auto #0
 __all__ = ['REPRS', 'brepr', 'describe']
 
-# %% ../nbs/01_values.ipynb #6f80656f
+# %% ../nbs/01_values.ipynb #472f3784
 import array, collections, gc, re, sys, types, weakref
 
-# %% ../nbs/01_values.ipynb #0752d41a
+# %% ../nbs/01_values.ipynb #b1a55cbd
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 
 # a type's own name, classes and attributes, read without calling anything its metaclass may define
@@ -22,7 +22,7 @@ def _slot(t, name):
         d = _type_dict(c)
         if name in d: return d[name]
 
-# %% ../nbs/01_values.ipynb #dff77634
+# %% ../nbs/01_values.ipynb #b8201e2a
 # (id, len, hash) of a big str or bytes -> its quote: finding the quote scans the whole text, so do it once. The key
 # holds no reference (the program's strings die when it drops them); `hash` is cached in the object after the first call
 _QUOTES = {}
@@ -49,7 +49,7 @@ def _text_prefix(s, n, want=None):
         body = body.replace("'", "\\'") if want == "'" else body
     return f"{pre}{want}{body}"
 
-# %% ../nbs/01_values.ipynb #0b7502be
+# %% ../nbs/01_values.ipynb #02be6981
 # the C reprs that show nothing of the program's but built-in data and names: `reprs='builtin'` calls these alone
 _SAFE_REPRS = {id(s): s for t in (object, type, int, float, complex, bool, type(None), type(...), type(NotImplemented), range,
                                   memoryview, types.FunctionType, types.BuiltinFunctionType, types.MethodWrapperType,
@@ -66,7 +66,7 @@ def _leaf(v, safe=False):
         if type(r) is not str: r = str.__str__(r)   # (a `__repr__` may return a str subclass: none of its methods is called)
     return _ADDR.sub('', r) if ' at 0x' in r else r
 
-# %% ../nbs/01_values.ipynb #ddb5697b
+# %% ../nbs/01_values.ipynb #4a04831f
 _HOW = {}   # type -> what describes its values (`(value, base type, n, busy, safe)` -> text): filled below
 _GUARDED = set()   # the describers whose C repr shows `...` where a value is inside itself (those that call `Py_ReprEnter`)
 _INHERITED = set()   # the describers that also describe a subclass keeping its base's repr
@@ -92,6 +92,7 @@ def _again(v, t, base, n, busy, safe):
     if t is collections.defaultdict: return f'defaultdict({brepr(v.default_factory, n, busy, safe)}, {{...}})'
     return _AGAIN.get(base, '...')
 
+# %% ../nbs/01_values.ipynb #ffc8e431
 def brepr(v, n, _busy=None, safe=False):
     "The first `n` (or a few more) characters of `repr(v)`, in O(n); with `safe`, calling no repr of the program's."
     t = type(v)
@@ -109,7 +110,7 @@ def brepr(v, n, _busy=None, safe=False):
     try: return how(v, base, n, busy, safe)
     finally: busy.discard(id(v))
 
-# %% ../nbs/01_values.ipynb #9ea7fc55
+# %% ../nbs/01_values.ipynb #065b42a4
 def _seq(items, opn, cls, n, busy, safe, pairs=False):
     "`opn`, the reprs of `items` (`key: value` for `pairs`) as far as `n` characters need them, `cls`."
     parts, size = [opn], len(opn)
@@ -142,7 +143,7 @@ def _bracketed(v, base, n, busy, safe):
 
 _HOW.update(dict.fromkeys(_BRACKETS, _bracketed)); _GUARDED.add(_bracketed); _INHERITED.add(_bracketed)
 
-# %% ../nbs/01_values.ipynb #c3726283
+# %% ../nbs/01_values.ipynb #e031b8b1
 _VIEWS = {type({}.keys()): 'dict_keys', type({}.values()): 'dict_values', type({}.items()): 'dict_items'}
 
 def _wrapped(v, t, n, busy, safe):
@@ -171,7 +172,7 @@ def _text(v, base, n, busy, safe):
 _HOW.update(dict.fromkeys((collections.deque, collections.OrderedDict, collections.defaultdict, array.array, bytearray,
                            *_VIEWS), _wrapped)); _GUARDED.add(_wrapped)
 
-# %% ../nbs/01_values.ipynb #3e46d938
+# %% ../nbs/01_values.ipynb #58c8c37f
 _ARGS = BaseException.__dict__['args'].__get__   # (`e.args` itself could be a subclass's property)
 _GROUP_REPR = BaseExceptionGroup.__dict__.get('__repr__')
 _MESSAGE, _EXCEPTIONS = (BaseExceptionGroup.__dict__[a].__get__ for a in ('message', 'exceptions'))
@@ -190,7 +191,7 @@ def _exception(v, t, n, busy, safe):
     if len(args) == 1: return name + '(' + brepr(args[0], n - len(name) - 1, busy, safe) + ')'
     return name + brepr(args, n - len(name), busy, safe)
 
-# %% ../nbs/01_values.ipynb #b60603bd
+# %% ../nbs/01_values.ipynb #ef89b23f
 _NS_DICT = types.SimpleNamespace.__dict__['__dict__'].__get__
 
 def _namespace(v, t, n, busy, safe):
@@ -217,7 +218,7 @@ def _mappingproxy(v, t, n, busy, safe):
 _HOW.update({types.SimpleNamespace: _namespace, slice: _slice, types.MappingProxyType: _mappingproxy})
 _GUARDED.add(_namespace); _INHERITED.add(_namespace)
 
-# %% ../nbs/01_values.ipynb #7cf3606b
+# %% ../nbs/01_values.ipynb #ab5b5472
 def _method(v, t, n, busy, safe):
     "A bound method of a Python function: `<bound method Class.f of <self's repr>>`."
     f = v.__func__
@@ -242,7 +243,7 @@ def _weakref(v, t, n, busy, safe):
 
 _HOW.update({types.MethodType: _method, types.ModuleType: _module, weakref.ref: _weakref}); _INHERITED.add(_module)
 
-# %% ../nbs/01_values.ipynb #d4f2b01a
+# %% ../nbs/01_values.ipynb #0b81e536
 def _failed(e, safe):
     "`<repr-error ExcType: message>` for the exception `e` a repr raised (with `safe`, a message that is plain text only)."
     msg = None
