@@ -10,11 +10,10 @@ __all__ = ['M', 'E', 'DISABLE', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOB
            'FrameState', 'unreported', 'Slots', 'RunPlan', 'plans', 'CodeRun', 'rebound_cells', 'lookup', 'sample',
            'Recorder', 'came_from', 'failure_note', 'bind', 'hot_names', 'surface', 'callbacks']
 
-# %% ../nbs/03_handlers.ipynb #41899b82
+# %% ../nbs/03_handlers.ipynb #92de10e1
 import sys, threading, _thread, inspect, dis, weakref, types, itertools
 from fastcore.basics import patch
-from .indexer import (func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE, Special, entry_line,
-                               is_head)
+from .indexer import func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE, entry_line, is_head
 from .values import describe
 from .places import stack_str, short_path, HEADROOM, TOO_DEEP, _down
 
@@ -117,7 +116,7 @@ class Slots:
         if head: return self.get(todo, nil) if todo else None   # (a head's chain ends with its own line)
         return self.get(todo + (line,), todo[-1] if todo else nil)
 
-# %% ../nbs/03_handlers.ipynb #2ad60a8c
+# %% ../nbs/03_handlers.ipynb #44d9fc5e
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 PICK_LISTS = 200   # functions of up to this many lines find a ride's counters in a list by line; longer ones in a dict
 
@@ -136,6 +135,8 @@ class RunPlan:
         self.line_entries = {}   # line idx -> the offsets of its entries
         for o, v in table.entries.items(): self.line_entries.setdefault(entry_line(v), []).append(o)
         self.special_lines = {sp.line for sp in table.specials.values() if sp.kind in ('enter', 'catch')}
+        # (plain tuples at run time: unpacking a `Special`, a tuple subclass, costs 30-70 ns more on every special event)
+        self.specials = {o: tuple(sp) for o, sp in table.specials.items()}
         self.gen = bool(table.code.co_flags & _GEN_FLAGS)
         # PY_YIELD only matters where a statement can be suspended, not in a generator expression's own code
         self.events = (LOCAL_EVENTS if table.entries or table.specials else LOCAL_EVENTS & ~E.PY_YIELD) | (
@@ -179,7 +180,7 @@ def plans(index):
         _PLANS[id(index)] = (index, *made)
     return made
 
-# %% ../nbs/03_handlers.ipynb #0b1c4a00
+# %% ../nbs/03_handlers.ipynb #8dfa67dc
 class CodeRun:
     "One armed code object in one session: its lookups (from its `RunPlan`, those sessions change copied) and its frames."
     __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'branch_at', 'branch_lines', 'specials', 'special',
@@ -189,7 +190,7 @@ class CodeRun:
     def __init__(self, plan):
         self.table = table = plan.table
         # (what `quiet` and `arm_wake` change, copied: the session's own)
-        self.entry_at, self.yield_at, self.specials = list(plan.entry_at), list(plan.yield_at), dict(table.specials)
+        self.entry_at, self.yield_at, self.specials = list(plan.entry_at), list(plan.yield_at), dict(plan.specials)
         self.append_at, self.ride_at, self.branch_at, self.specs = plan.append_at, plan.ride_at, plan.branch_at, plan.specs
         self.branch_lines, self.line_entries, self.special_lines = plan.branch_lines, plan.line_entries, plan.special_lines
         self.gen, self.events = plan.gen, plan.events
@@ -240,7 +241,7 @@ def give_up(self:CodeRun):
     self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
     self.relight()
 
-# %% ../nbs/03_handlers.ipynb #4a2121df
+# %% ../nbs/03_handlers.ipynb #36be75e4
 @patch
 def darken(self:CodeRun):
     "Unrecorded frames turn off the entries they reach (see `_on_start` and `_unrecorded`)."
@@ -259,7 +260,7 @@ def relight(self:CodeRun):
 def waking(self:CodeRun, o):
     "Is entry `o` a 'wake' special now?"
     sp = self.specials.get(o)
-    return sp is not None and sp.kind == 'wake'
+    return sp is not None and sp[0] == 'wake'   # (a special at run time: a plain tuple, see `RunPlan`)
 
 @patch
 def unwake(self:CodeRun, o):
@@ -514,7 +515,7 @@ def arm_wake(self:Recorder, r, p):
     for o in r.line_entries.get(p, ()):   # (none for a line entered by branch rides alone: they wake it themselves)
         if r.entry_at[o] is not None:
             r.entry_at[o] = None
-            r.specials[o] = Special('wake', p, is_head(r.table.entries[o]) or o in r.table.heads)
+            r.specials[o] = ('wake', p, is_head(r.table.entries[o]) or o in r.table.heads, (), ())   # (see `RunPlan`)
             self.wakes.append((r, o))
 
 # %% ../nbs/03_handlers.ipynb #2cd864c8
@@ -522,10 +523,11 @@ def arm_wake(self:Recorder, r, p):
 def wake_line(self:Recorder, r, offset, sp):
     "A 'wake' special `sp` ran: what its line comes before reports again; returns the 'enter' special that handles it."
     # (another thread may wake the same line meanwhile: the special is the one this event read, and removing one is `pop`)
+    _, p, loop, _, _ = sp
     with self.switching:
-        for o in r.line_entries[sp.line]: r.unwake(o)
-        self.wake_fed(r, sp.line)
-    return Special('enter', sp.line, sp.loop)
+        for o in r.line_entries[p]: r.unwake(o)
+        self.wake_fed(r, p)
+    return ('enter', p, loop, (), ())
 
 @patch
 def wake_fed(self:Recorder, r, p):
@@ -642,38 +644,17 @@ def revive(self:Recorder, code, f):
 # %% ../nbs/03_handlers.ipynb #477f1759
 @patch
 def on_special(self:Recorder, st, offset, sp):
-    "The rare offset `offset` ran in frame `st`: what `Special` `sp` says happens there."
-    kind = sp.kind
+    "The rare offset `offset` ran in frame `st`: what its special `sp` says happens there."
+    kind, s, loop, riders, loop_riders = sp
     if kind == 'send': return            # (see `_other_offset`)
     if kind == 'land': st.mark = LANDING; return   # (see below)
     if kind == 'catch' or kind == 'check':
         # a handler whose first line is a loop head is reached again as its loop comes round: it counts the lines that
         # ran unreported before the exception only when the exception lands (its handler's start, `'land'`, just ran)
-        if not sp.loop or st.mark == LANDING: self.raised_unreported(st, sys.exception())
+        if not loop or st.mark == LANDING: self.raised_unreported(st, sys.exception())
         if kind == 'check':
-            if sp.riders: self.ride_along(st, sp.riders, self.landing(st, sys.exception(), came_from(st)))
+            if riders: self.ride_along(st, riders, self.landing(st, sys.exception(), came_from(st)))
             return
-    if kind == 'close': return self.close_line(st)
-    if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)
-        prev = came_from(st)
-        self.ride_along(st, sp.riders, self.landing(st, sys.exception(), prev) if offset in st.table.landings else prev)
-        return
-    self.enter_special(st, offset, sp)
-
-# %% ../nbs/03_handlers.ipynb #c1b9c27d
-@patch
-def close_line(self:Recorder, st):
-    "A clean-up block ends the frame's line (sampled while an `except ... as e` handler's `e` is still bound)."
-    cur = st.cur
-    if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-    if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
-    st.cur = st.trace.nil
-
-# %% ../nbs/03_handlers.ipynb #d804f80c
-@patch
-def enter_special(self:Recorder, st, offset, sp):
-    "An 'enter' or 'catch' special: frame `st` enters its line, counting the statements without code that ran before."
-    kind, s, loop, riders, loop_riders = sp
     cur = st.cur
     if kind == 'enter' and (chain := st.table.rides.get(offset)):   # a ride: the lines of its chain ran unreported
         if cur == s and st.mark == offset and offset in st.table.heads: todo = chain   # (came round: `_silent_chains`)
@@ -683,6 +664,15 @@ def enter_special(self:Recorder, st, offset, sp):
             for a in todo: st.hits[a] += 1
             st.cur = cur = todo[-1]
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
+    if kind == 'close':
+        if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
+        if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
+        st.cur = st.trace.nil
+        return
+    if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)
+        prev = came_from(st)
+        self.ride_along(st, riders, self.landing(st, sys.exception(), prev) if offset in st.table.landings else prev)
+        return
     if s == cur:
         if not loop: return
         if st.mark != offset:    # the head reached from its line's first instructions: the same check, unless they are
@@ -949,14 +939,14 @@ def _unrecorded_call():
 # %% ../nbs/03_handlers.ipynb #f0d68740
 def _other_offset(r, offset, st):
     "An offset that is neither an entry nor an append: a special, or one that never starts a line."
-    sp = r.special(offset)
-    if sp is None or (sp.kind == 'send' and not r.shade): return DISABLE   # cannot start a line: never call back here again
+    sp = r.special(offset)               # (a plain tuple: `sp[0]` is its kind, see `RunPlan`)
+    if sp is None or (sp[0] == 'send' and not r.shade): return DISABLE   # cannot start a line: never call back here again
     if st is None:
         f = _getframe(2); st = state_of(f)
-        if st is None: return unrecorded(r, f) if r.shade and sp.kind == 'enter' else None
+        if st is None: return unrecorded(r, f) if r.shade and sp[0] == 'enter' else None
     elif st is root_dummy: return unrecorded_call()
     if r.dark: r.relight()               # a recorded frame runs again: a delegate ended or raised, a handler caught
-    if sp.kind == 'wake': sp = wake_line(r, offset, sp)   # a rare line runs: what it comes before reports again
+    if sp[0] == 'wake': sp = wake_line(r, offset, sp)   # a rare line runs: what it comes before reports again
     on_special(st, offset, sp)
 
 def _unrecorded(r, f):
