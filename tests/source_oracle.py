@@ -28,8 +28,7 @@ with no target frame on the stack they count nowhere, as the tracer records noth
 checks one; `python tests/source_oracle.py --seeds 0-2000 --show 5` checks many and reduces the first differences to
 small reproductions.
 """
-import argparse, ast, collections, contextlib, dataclasses, gc, importlib.util, io, random, signal, sys, tempfile, \
-    warnings
+import argparse, ast, collections, contextlib, dataclasses, importlib.util, io, random, re, signal, sys, tempfile, warnings
 from pathlib import Path
 from tracefunc.monitor import tracing
 from tracefunc.indexer import func_index, Source
@@ -216,7 +215,7 @@ def run_calls(code, ns, calls):
             except SyntaxError:
                 exec(compile(calls, '<calls>', 'exec'), ns)
                 r = ('returned', 'None')
-        except Exception as e: r = ('raised', f'{type(e).__name__}: {e}')
+        except (Exception, BaseExceptionGroup) as e: r = ('raised', f'{type(e).__name__}: {e}')
     return r, out.getvalue()
 
 _DIR = None
@@ -272,6 +271,7 @@ class Comparison:
     compared: int            # (call, statement) pairs compared
     ncalls: tuple            # (oracle, tracer)
     problems: list           # the instrumented and the traced runs behaved differently, the oracle found no key...
+    outcome: tuple = ()      # what the instrumented run returned or raised, and printed
     def __bool__(self): return bool(self.diffs or self.problems)
 
 def compare(src, target='target', calls='main()'):
@@ -291,7 +291,7 @@ def compare(src, target='target', calls='main()'):
             e, h = w.get(l.pos, 0), g.get(l.key, (None,))[0]
             n += 1
             if e != h: diffs.append(Diff(c, l.key, l.pos, type(l.node).__name__ if l.kind == 'stmt' else type(l.node).__name__ + ' elt', e, h))
-    return Comparison(diffs, n, (len(want), len(got)), problems)
+    return Comparison(diffs, n, (len(want), len(got)), problems, w_out)
 
 # --- random programs -------------------------------------------------------------------------------------------------
 
@@ -439,14 +439,14 @@ def compound(g, ind, f, kind):
         if not hs or r.random() < 0.4:
             if not f.coded and r.random() < 0.3: g.emit(ind, f'finally: {simple(g, f)}; {simple_free(g, f)}')
             else: g.emit(ind, 'finally:'); block(g, ind + 1, f.sub(loop='', ret=False), r.randint(1, 2))
-    elif kind == 'trystar':
+    elif kind == 'trystar':   # (no yield inside: a GeneratorExit thrown there would leave as a BaseExceptionGroup)
         g.emit(ind, 'try:')
         if r.random() < 0.4: g.emit(ind + 1, f"raise ExceptionGroup('eg', [ValueError({v}), KeyError({v})])")
-        else: block(g, ind + 1, f.sub())
+        else: block(g, ind + 1, f.sub(gen=False))
         for h in r.sample(['except* ValueError:', 'except* KeyError as eg:', 'except* ZeroDivisionError:'], r.randint(1, 2)):
             g.emit(ind, h)
             if r.random() < 0.3: g.emit(ind + 1, r.choice([f'raise KeyError({v})', f'{v} += boom({v})', 'u = 1 // 0']))
-            else: block(g, ind + 1, f.sub(loop='', ret=False))
+            else: block(g, ind + 1, f.sub(loop='', ret=False, gen=False))
         if r.random() < 0.3: g.emit(ind, 'finally:'); block(g, ind + 1, f.sub(loop='', ret=False), 1)
     elif kind == 'with':
         g.emit(ind, f"with {r.choice(['Ctx()', 'Swallow()', 'Ctx() as c, Swallow()'])}:"); block(g, ind + 1, f.sub())
@@ -552,7 +552,12 @@ def main():
                     g.close()
         except Exception as e:
             out.append(type(e).__name__)
-        g.close()
+        for _ in range(3):
+            try:
+                g.close()
+                break
+            except Exception as e:
+                out.append(type(e).__name__)
     return out
 '''
 
@@ -600,3 +605,169 @@ def line_check(src, target='target', calls='main()'):
             if w.get(l.pos, 0) != lc.get(ln, 0):
                 diffs.append(f'call {c} {l.key.strip()!r} at {l.pos}: source {w.get(l.pos, 0)}, LINE {lc.get(ln, 0)}')
     return n, diffs
+
+# --- reducing a difference to a small program ------------------------------------------------------------------------------
+
+class Timeout(BaseException): pass   # (not an Exception: the programs catch those)
+
+def _alarm(*_): raise Timeout()
+
+def category(d):
+    "What kind of difference `d` is: the statement's node type, whether it should have run, and which way the count is off."
+    how = 'absent' if d.got is None else 'over' if d.got > d.expected else 'under'
+    return d.kind, 'dead' if d.expected == 0 else 'ran', how
+
+def _signature(d): return d.key.strip(), category(d)
+
+def _check(src, seconds=5):
+    "`compare(src)`, or None when `src` does not compile, runs too long or the oracle and the tracer ran it differently."
+    try: compile(src, 'reduced', 'exec')
+    except SyntaxError: return None
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)   # (again and again: a bare `except:` may catch one)
+    try: r = compare(src)
+    except Timeout: return None
+    except Exception: return None
+    finally: signal.setitimer(signal.ITIMER_REAL, 0)
+    return None if r.problems else r
+
+def _block_end(lines, i):
+    "Index after line `i` and the lines indented under it."
+    ind = len(lines[i]) - len(lines[i].lstrip())
+    j = i + 1
+    while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > ind): j += 1
+    return j
+
+def _candidates(lines, lo, hi):
+    "Smaller variants of `lines` (changes between lines lo and hi only): a statement (and its block) gone, a `;` part gone, a header unwrapped."
+    for i in range(lo, min(hi, len(lines))):
+        l = lines[i]
+        if not l.strip() or re.fullmatch(r' *w\d+ \+= 1', l): continue   # (a loop's counter stays)
+        j = _block_end(lines, i)
+        yield lines[:i] + lines[j:]
+        parts = l.split('; ')
+        for k in range(len(parts)):
+            if len(parts) > 1: yield lines[:i] + ['; '.join(parts[:k] + parts[k + 1:])] + lines[i + 1:]
+        if j > i + 1 and l.rstrip().endswith(':'):
+            ind = l[:len(l) - len(l.lstrip())]
+            k = j   # (with the clauses that follow it: `else:`, `except ...:`, `finally:`, `elif ...:`)
+            while k < len(lines) and lines[k].startswith(ind) and lines[k][len(ind):].split(' ')[0].rstrip(':') in CLAUSES:
+                k = _block_end(lines, k)
+            dedent = [x[4:] if x.startswith('    ') else x for x in lines[i + 1:j]]
+            yield lines[:i] + dedent + lines[j:]
+            if k > j: yield lines[:i] + dedent + lines[k:]
+        if l.lstrip().split(' ')[0].rstrip(':') in CLAUSES and j > i + 1:   # a clause gone, its header kept
+            yield lines[:i] + lines[j:]
+
+CLAUSES = ('else', 'elif', 'except', 'except*', 'finally')
+
+def reduce(src, d, log=None):
+    "Shrink program `src` while a difference like `d` (same statement text, same category) persists: the smallest source found."
+    want = _signature(d)
+    unbound = lambda r: 'NameError' in repr(r.outcome) or 'UnboundLocalError' in repr(r.outcome)
+    first = compare(src)
+    # (a reduction that makes the program fail on a name it no longer binds is no reproduction of the original)
+    ok = lambda r: r is not None and any(_signature(x) == want for x in r.diffs) and (unbound(first) or not unbound(r))
+    lines = src.split('\n')
+    def span():
+        lo = next(i for i, l in enumerate(lines) if l.startswith('def target'))
+        hi = next(i for i, l in enumerate(lines) if l.startswith('ARGS ='))
+        return lo + 1, hi
+    changed = True
+    while changed:   # the target's statements
+        changed = False
+        lo, hi = span()
+        i = lo
+        while i < hi:
+            for cand in _candidates(lines, i, i + 1):
+                if ok(_check('\n'.join(cand))):
+                    lines, changed = cand, True
+                    if log: log(f'{len(lines)} lines')
+                    break
+            else: i += 1
+            lo, hi = span()
+    # fewer calls
+    k = next(i for i, l in enumerate(lines) if l.startswith('ARGS ='))
+    args = ast.literal_eval(lines[k][len('ARGS = '):])
+    i = 0
+    while i < len(args) and len(args) > 1:
+        cand = lines[:k] + [f'ARGS = {args[:i] + args[i + 1:]}'] + lines[k + 1:]
+        if ok(_check('\n'.join(cand))): lines, args = cand, args[:i] + args[i + 1:]
+        else: i += 1
+    # the prelude's unused parts
+    i = 1
+    while not lines[i].startswith('def target'):
+        if lines[i].strip() and not lines[i].startswith(' '):
+            cand = lines[:i] + lines[_block_end(lines, i):]
+            if ok(_check('\n'.join(cand))):
+                lines = cand
+                continue
+        i += 1
+    out = '\n'.join(l for l in lines if l.strip() or True)
+    while '\n\n\n\n' in out: out = out.replace('\n\n\n\n', '\n\n\n')
+    return out
+
+def show(src):
+    "The interesting part of a (reduced) program: all but the driver, which is DRIVER or GEN_DRIVER."
+    body = src.split('\ndef main():')[0].rstrip()
+    lines = [l for l in body.split('\n')[1:]]
+    kind = 'generator driver (GEN_DRIVER)' if 'g.throw' in src else 'driver (DRIVER)'
+    return '\n'.join(lines).strip('\n') + f'\n# main(): the {kind}'
+
+# --- the command line --------------------------------------------------------------------------------------------------------
+
+def seeds(text):
+    a, _, b = text.partition('-')
+    return range(int(a), int(b or a) + 1)
+
+def run(seed_range, coded=False, each=None):
+    "Compare programs `seed_range`: (programs differing, statements compared, {category: [(seed, diff)]}, problems)."
+    differing, compared, cats, problems = 0, 0, {}, []
+    for s in seed_range:
+        src = program(s, coded)
+        try: r = compare(src)
+        except BaseException as e:
+            if isinstance(e, KeyboardInterrupt): raise
+            problems.append((s, [f'compare failed: {type(e).__name__}: {e}']))
+            continue
+        compared += r.compared
+        if r.problems: problems.append((s, r.problems))
+        if r: differing += 1
+        for d in r.diffs: cats.setdefault(category(d), []).append((s, d))
+        if each: each(s, r)
+    return differing, compared, cats, problems
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--seeds', default='0-199', help='a range of program seeds, e.g. 0-2000')
+    ap.add_argument('--show', type=int, default=0, help='reduce and print the first difference of this many categories')
+    ap.add_argument('--coded', action='store_true', help='programs with only statements that have bytecode, no dead code')
+    ap.add_argument('--line-check', action='store_true', help='check the oracle against LINE events instead (coded programs)')
+    a = ap.parse_args(argv)
+    rng = seeds(a.seeds)
+    if a.line_check:
+        n, bad = 0, 0
+        for s in rng:
+            c, d = line_check(program(s, coded=True))
+            n += c
+            if d: bad += 1; print(f'program {s}:', *d[:5], sep='\n  ')
+        print(f'Python {sys.version.split()[0]}: {len(rng)} coded programs, {n} (call, statement) counts compared with LINE events, {bad} programs differ')
+        return
+    differing, compared, cats, problems = run(rng, a.coded)
+    print(f'Python {sys.version.split()[0]}: {len(rng)} programs, {differing} differ; {compared} (call, statement) counts compared, '
+          f'{sum(map(len, cats.values()))} differ')
+    for s, p in problems[:10]: print(f'problem in program {s}:', *p, sep='\n  ')
+    print('differences by category (statement kind, should it have run, tracer count): count, programs, first seed')
+    for c, xs in sorted(cats.items(), key=lambda kv: -len(kv[1])):
+        print(f'  {" ".join(c):40} {len(xs):6} {len({s for s, _ in xs}):5}  seed {xs[0][0]}: {xs[0][1]}')
+    for c, xs in sorted(cats.items(), key=lambda kv: -len(kv[1]))[:a.show]:
+        s, d = xs[0]
+        red = reduce(program(s, a.coded), d)
+        r = compare(red)
+        print(f'\n### {" ".join(c)}: program {s}, reduced')
+        print(show(red))
+        print('# expected vs got:', *[str(x) for x in r.diffs[:8]], sep='\n#   ')
+
+if __name__ == '__main__':
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
