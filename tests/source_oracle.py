@@ -642,7 +642,8 @@ def _candidates(lines, lo, hi):
     "Smaller variants of `lines` (changes between lines lo and hi only): a statement (and its block) gone, a `;` part gone, a header unwrapped."
     for i in range(lo, min(hi, len(lines))):
         l = lines[i]
-        if not l.strip() or re.fullmatch(r' *w\d+ \+= 1', l): continue   # (a loop's counter stays)
+        if not l.strip(): continue
+        if re.fullmatch(r' *w\d+ \+= 1', l) and i and lines[i - 1].lstrip().startswith('while'): continue   # (a loop's counter stays)
         j = _block_end(lines, i)
         yield lines[:i] + lines[j:]
         parts = l.split('; ')

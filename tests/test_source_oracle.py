@@ -16,7 +16,7 @@ import source_oracle as S
 from tracefunc.monitor import tracing
 from tracefunc.indexer import func_index
 
-LONG = bool(os.environ.get('TRACEFUNC_LONG'))
+LONG = os.environ.get('TRACEFUNC_LONG') == '1'   # (pytest --long sets it: tests/conftest.py)
 
 PRELUDE = '''\
 class Ctx:
@@ -423,6 +423,47 @@ def f(n):
         [[('def g(q):', 1), ('if q:', 2), ('raise KeyError(q)', 1), ('pass', 0), ('return q', 1), ('try:', 1),
           ('for i in range(2):', 2), ('try:', 2), ('g(i)', 2), ('except ValueError:', 1), ('pass', 0),
           ('except KeyError:', 1), ('pass', 1), ('return n', 1)]]),
+
+    'a code-less statement after ; before a loop': ('''
+def f():
+    t = 1; pass
+    for i in range(3):
+        def g(q):
+            q += 1
+    return t
+''', 'run(f)', [[('t = 1', 1), ('pass', 1), ('for i in range(3):', 4), ('def g(q):', 3), ('q += 1', 0), ('return t', 1)]]),
+
+    'a one-line try with pass, before a loop': ('''
+def f(t):
+    try: pass; t += 1
+    finally: t = 2
+    for i in range(3):
+        t += i
+    return t
+''', 'run(f, 1)', [[('try:', 1), ('pass', 1), ('t += 1', 1), ('t = 2', 1), ('for i in range(3):', 4), ('t += i', 3),
+                    ('return t', 1)]]),
+
+    'a generator that ignored GeneratorExit: the handler around it': ('''
+def f():
+    try:
+        try:
+            yield 1
+        except GeneratorExit:
+            pass
+        yield 2
+    except KeyError:
+        pass
+''', 'close_twice(f())', [[('try:', 1), ('try:', 1), ('yield 1', 1), ('except GeneratorExit:', 1), ('pass', 1),
+                            ('yield 2', 1), ('except KeyError:', 1), ('pass', 0)]]),
+
+    'a one-line try with a generator expression, its finally raising, in a loop': ('''
+def f(t):
+    for i in range(3):
+        try: u = sum(j for j in range(t))
+        finally:
+            raise KeyError(t)
+''', 'run(f, 3)', [[('for i in range(3):', 1), ('try:', 1), ('u = sum(j for j in range(t))', 1), ('(j for j in range(t))', 3),
+                    ('raise KeyError(t)', 1)]]),
 }
 
 def case_src(name):
