@@ -187,7 +187,7 @@ def instrument(src, target, filename='<oracle>'):
         warnings.simplefilter('ignore')
         return compile(tree, filename, 'exec'), ins.keys
 
-def expected_counts(src, target, calls, stdout=None):
+def expected_counts(src, target, calls):
     "Run the instrumented module and `calls` (code run in its namespace): per call, {position: count}; and what it did."
     code, keys = instrument(src, target)
     c = Counters()
@@ -612,12 +612,81 @@ class Timeout(BaseException): pass   # (not an Exception: the programs catch tho
 
 def _alarm(*_): raise Timeout()
 
-def category(d):
-    "What kind of difference `d` is: the statement's node type, whether it should have run, and which way the count is off."
-    how = 'absent' if d.got is None else 'over' if d.got > d.expected else 'under'
-    return d.kind, 'dead' if d.expected == 0 else 'ran', how
+_LEAVE = (ast.Return, ast.Raise, ast.Break, ast.Continue)
 
-def _signature(d): return d.key.strip(), category(d)
+def _const(e):
+    "The value of a constant test (`True`, `0`, `__debug__`, `not __debug__`), or None."
+    if isinstance(e, ast.Constant): return bool(e.value)
+    if isinstance(e, ast.Name) and e.id == '__debug__': return __debug__
+    if isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.Not) and (c := _const(e.operand)) is not None: return not c
+    return None
+
+def _breaks(stmts):
+    "Does a `break` of this loop level appear in `stmts`?"
+    for s in stmts:
+        if isinstance(s, ast.Break): return True
+        if isinstance(s, (ast.For, ast.AsyncFor, ast.While, *_FUNCS, ast.ClassDef)):
+            if not isinstance(s, (*_FUNCS, ast.ClassDef)) and _breaks(s.orelse): return True
+            continue
+        for f in ('body', 'orelse', 'finalbody'):
+            if _breaks(getattr(s, f, []) or []): return True
+        for h in getattr(s, 'handlers', []) or []:
+            if _breaks(h.body): return True
+        for c in getattr(s, 'cases', []) or []:
+            if _breaks(c.body): return True
+    return False
+
+def _leaves(s):
+    "Why statement `s` never lets control reach the statement after it (by the source alone), or ''."
+    if isinstance(s, _LEAVE): return f'after {type(s).__name__.lower()}'
+    if isinstance(s, ast.If) and s.orelse and _block_leaves(s.body) and _block_leaves(s.orelse): return 'after if/else that all leave'
+    if isinstance(s, (ast.Try, ast.TryStar)):
+        if s.finalbody and _block_leaves(s.finalbody): return 'after try that all leaves'
+        if (_block_leaves(s.body) or (s.orelse and _block_leaves(s.orelse))) and all(_block_leaves(h.body) for h in s.handlers):
+            return 'after try that all leaves'
+    if isinstance(s, ast.While) and _const(s.test) and not _breaks(s.body): return 'after while True without break'
+    return ''
+
+def _block_leaves(stmts): return any(_leaves(s) for s in stmts)
+
+def dead_reason(tree, pos):
+    "Why the statement at `pos` of module `tree` can never run, by the source alone ('' if it can)."
+    def walk(stmts, why):
+        for i, s in enumerate(stmts):
+            before = next((r for r in map(_leaves, stmts[:i]) if r), '')
+            w = why or before
+            if (s.lineno, s.col_offset) == pos: return w or 'not reached in these calls'
+            blocks = []
+            if isinstance(s, (ast.If, ast.While)) and (c := _const(s.test)) is not None:
+                blocks = [(s.body, w or ('' if c else 'in a constant-false body')), (s.orelse, w or ('in a constant-true else' if c and isinstance(s, ast.If) else ''))]
+            else:
+                blocks = [(getattr(s, f, None) or [], w) for f in ('body', 'orelse', 'finalbody')]
+                blocks += [(h.body, w) for h in getattr(s, 'handlers', []) or []]
+                blocks += [(c.body, w) for c in getattr(s, 'cases', []) or []]
+            for h in getattr(s, 'handlers', []) or []:
+                if (h.lineno, h.col_offset) == pos: return w or 'not reached in these calls'
+            for c in getattr(s, 'cases', []) or []:
+                if (c.pattern.lineno, c.pattern.col_offset) <= pos[:1] + (10**6,) and pos[0] == c.pattern.lineno: return w or 'not reached in these calls'
+            for b, bw in blocks:
+                if isinstance(b, list) and b and isinstance(b[0], ast.stmt):
+                    r = walk(b, bw)
+                    if r: return r
+        return ''
+    return walk(tree.body, '')
+
+def category(d, tree=None):
+    """What kind of difference `d` is: why the statement should not have run (when it should not: `dead_reason`), or
+    'ran'; which way the tracer's count is off; the statement's node type."""
+    how = 'absent' if d.got is None else 'over' if d.got > d.expected else 'under'
+    why = (dead_reason(tree, d.pos) if tree is not None else 'dead') if d.expected == 0 else 'ran'
+    if why.startswith(('after', 'in a')):   # (statically dead: the kind of statement matters less)
+        return why, how, 'compound' if d.kind in _HEADS else 'simple'
+    return why, how, d.kind
+
+_HEADS = {'If', 'For', 'AsyncFor', 'While', 'With', 'AsyncWith', 'Try', 'TryStar', 'FunctionDef', 'AsyncFunctionDef',
+          'ClassDef', 'Match', 'ExceptHandler', 'match_case'}
+
+def _signature(d, tree): return d.key.strip(), category(d, tree)
 
 def _check(src, seconds=5):
     "`compare(src)`, or None when `src` does not compile, runs too long or the oracle and the tracer ran it differently."
@@ -664,11 +733,15 @@ CLAUSES = ('else', 'elif', 'except', 'except*', 'finally')
 
 def reduce(src, d, log=None):
     "Shrink program `src` while a difference like `d` (same statement text, same category) persists: the smallest source found."
-    want = _signature(d)
-    unbound = lambda r: 'NameError' in repr(r.outcome) or 'UnboundLocalError' in repr(r.outcome)
-    first = compare(src)
-    # (a reduction that makes the program fail on a name it no longer binds is no reproduction of the original)
-    ok = lambda r: r is not None and any(_signature(x) == want for x in r.diffs) and (unbound(first) or not unbound(r))
+    want = _signature(d, ast.parse(src))
+    unbound = lambda r: repr(r.outcome).count('NameError') + repr(r.outcome).count('UnboundLocalError')
+    limit = unbound(compare(src))
+    def ok(r, cand):
+        "Does the candidate still show the difference (same statement text, same category), failing on no more unbound names?"
+        # (a reduction that makes the program fail on a name it no longer binds is no reproduction of the original)
+        if r is None or unbound(r) > limit: return False
+        tree = ast.parse(cand)
+        return any(_signature(x, tree) == want for x in r.diffs)
     lines = src.split('\n')
     def span():
         lo = next(i for i, l in enumerate(lines) if l.startswith('def target'))
@@ -681,7 +754,7 @@ def reduce(src, d, log=None):
         i = lo
         while i < hi:
             for cand in _candidates(lines, i, i + 1):
-                if ok(_check('\n'.join(cand))):
+                if ok(_check('\n'.join(cand)), '\n'.join(cand)):
                     lines, changed = cand, True
                     if log: log(f'{len(lines)} lines')
                     break
@@ -693,14 +766,14 @@ def reduce(src, d, log=None):
     i = 0
     while i < len(args) and len(args) > 1:
         cand = lines[:k] + [f'ARGS = {args[:i] + args[i + 1:]}'] + lines[k + 1:]
-        if ok(_check('\n'.join(cand))): lines, args = cand, args[:i] + args[i + 1:]
+        if ok(_check('\n'.join(cand)), '\n'.join(cand)): lines, args = cand, args[:i] + args[i + 1:]
         else: i += 1
     # the prelude's unused parts
     i = 1
     while not lines[i].startswith('def target'):
         if lines[i].strip() and not lines[i].startswith(' '):
             cand = lines[:i] + lines[_block_end(lines, i):]
-            if ok(_check('\n'.join(cand))):
+            if ok(_check('\n'.join(cand)), '\n'.join(cand)):
                 lines = cand
                 continue
         i += 1
@@ -734,7 +807,8 @@ def run(seed_range, coded=False, each=None):
         compared += r.compared
         if r.problems: problems.append((s, r.problems))
         if r: differing += 1
-        for d in r.diffs: cats.setdefault(category(d), []).append((s, d))
+        tree = ast.parse(src)
+        for d in r.diffs: cats.setdefault(category(d, tree), []).append((s, d))
         if each: each(s, r)
     return differing, compared, cats, problems
 
@@ -758,14 +832,14 @@ def main(argv=None):
     print(f'Python {sys.version.split()[0]}: {len(rng)} programs, {differing} differ; {compared} (call, statement) counts compared, '
           f'{sum(map(len, cats.values()))} differ')
     for s, p in problems[:10]: print(f'problem in program {s}:', *p, sep='\n  ')
-    print('differences by category (statement kind, should it have run, tracer count): count, programs, first seed')
+    print('differences by category (why it should not have run, or ran; the tracer count; statement kind): count, programs, first seed')
     for c, xs in sorted(cats.items(), key=lambda kv: -len(kv[1])):
-        print(f'  {" ".join(c):40} {len(xs):6} {len({s for s, _ in xs}):5}  seed {xs[0][0]}: {xs[0][1]}')
+        print(f'  {" / ".join(c):60} {len(xs):6} {len({s for s, _ in xs}):5}  seed {xs[0][0]}: {xs[0][1]}')
     for c, xs in sorted(cats.items(), key=lambda kv: -len(kv[1]))[:a.show]:
         s, d = xs[0]
         red = reduce(program(s, a.coded), d)
         r = compare(red)
-        print(f'\n### {" ".join(c)}: program {s}, reduced')
+        print(f'\n### {" / ".join(c)}: program {s}, reduced')
         print(show(red))
         print('# expected vs got:', *[str(x) for x in r.diffs[:8]], sep='\n#   ')
 
