@@ -464,6 +464,46 @@ def f(t):
             raise KeyError(t)
 ''', 'run(f, 3)', [[('for i in range(3):', 1), ('try:', 1), ('u = sum(j for j in range(t))', 1), ('(j for j in range(t))', 3),
                     ('raise KeyError(t)', 1)]]),
+
+    'after a try whose finally raises': ('''
+def f(x):
+    try:
+        x += 1
+    finally:
+        raise ValueError(x)
+    y = 1
+''', 'run(f, 1)', [[('try:', 1), ('x += 1', 1), ('raise ValueError(x)', 1), ('y = 1', 0)]]),
+
+    'a yield after return': ('''
+def f(x):
+    return x
+    yield x
+''', 'list(f(1))', [[('return x', 1), ('yield x', 0)]]),
+
+    'a global after a statement that raised': ('''
+def f(x):
+    y = 1 // x
+    global G1
+''', 'run(f, 0); run(f, 1)', [[('y = 1 // x', 1), ('global G1', 0)], [('y = 1 // x', 1), ('global G1', 1)]]),
+
+    'pass after ; in a one-line finally after a handler': ('''
+def f(x):
+    try:
+        x = 1 // x
+    except ZeroDivisionError:
+        x = 1
+    finally: y = 1; pass
+    return x
+''', 'run(f, 0)', [[('try:', 1), ('x = 1 // x', 1), ('except ZeroDivisionError:', 1), ('x = 1', 1), ('y = 1', 1), ('pass', 1),
+                    ('return x', 1)]]),
+
+    'a constant after ; before a loop with continue': ('''
+def f(t):
+    u = [j for j in range(t)]; -1
+    for i in range(1):
+        continue
+''', 'run(f, 2)', [[('u = [j for j in range(t)]', 1), ('[j for j in range(t)]', 2), ('-1', 1), ('for i in range(1):', 2),
+                    ('continue', 1)]]),
 }
 
 def case_src(name):
