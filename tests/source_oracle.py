@@ -639,7 +639,13 @@ def _breaks(stmts):
 def _leaves(s):
     "Why statement `s` never lets control reach the statement after it (by the source alone), or ''."
     if isinstance(s, _LEAVE): return f'after {type(s).__name__.lower()}'
-    if isinstance(s, ast.If) and s.orelse and _block_leaves(s.body) and _block_leaves(s.orelse): return 'after if/else that all leave'
+    if isinstance(s, ast.If):
+        c = _const(s.test)
+        if (c is not False and _block_leaves(s.body)) and (c is True or (s.orelse and _block_leaves(s.orelse))):
+            return 'after if/else that all leave'
+        if c is False and s.orelse and _block_leaves(s.orelse): return 'after if/else that all leave'
+    if isinstance(s, (ast.For, ast.AsyncFor, ast.While)) and s.orelse and _block_leaves(s.orelse) and not _breaks(s.body):
+        return 'after a loop without break whose else leaves'
     if isinstance(s, (ast.Try, ast.TryStar)):
         if s.finalbody and _block_leaves(s.finalbody): return 'after try that all leaves'
         if (_block_leaves(s.body) or (s.orelse and _block_leaves(s.orelse))) and all(_block_leaves(h.body) for h in s.handlers):
