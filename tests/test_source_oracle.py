@@ -504,6 +504,28 @@ def f(t):
         continue
 ''', 'run(f, 2)', [[('u = [j for j in range(t)]', 1), ('[j for j in range(t)]', 2), ('-1', 1), ('for i in range(1):', 2),
                     ('continue', 1)]]),
+
+    'except* handler raising before its end, a later handler': ('''
+def f(x):
+    try:
+        raise ValueError(x)
+    except* ValueError:
+        for i in range(2):
+            x += int('z')
+            y = 1
+    except* KeyError:
+        raise KeyError(x)
+''', 'run(f, 1)', [[('try:', 1), ('raise ValueError(x)', 1), ('except* ValueError:', 1), ('for i in range(2):', 1),
+                    ("x += int('z')", 1), ('y = 1', 0), ('except* KeyError:', 1), ('raise KeyError(x)', 0)]]),
+
+    'after a loop whose else returns': ('''
+def f(x):
+    for i in range(2):
+        pass
+    else:
+        return x
+    y = 1
+''', 'run(f, 1)', [[('for i in range(2):', 3), ('pass', 2), ('return x', 1), ('y = 1', 0)]]),
 }
 
 def case_src(name):
