@@ -526,6 +526,19 @@ def f(x):
         return x
     y = 1
 ''', 'run(f, 1)', [[('for i in range(2):', 3), ('pass', 2), ('return x', 1), ('y = 1', 0)]]),
+
+    'a global at the end of a loop body, after a finally that raised': ('''
+def f(t):
+    w = 0
+    while w < 3:
+        w += 1
+        try:
+            None
+        finally:
+            t += 1 // (w - 3)
+        global G2
+''', 'run(f, 1)', [[('w = 0', 1), ('while w < 3:', 3), ('w += 1', 3), ('try:', 3), ('None', 3), ('t += 1 // (w - 3)', 3),
+                    ('global G2', 2)]]),
 }
 
 def case_src(name):
