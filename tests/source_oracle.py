@@ -644,6 +644,10 @@ def _leaves(s):
         if (c is not False and _block_leaves(s.body)) and (c is True or (s.orelse and _block_leaves(s.orelse))):
             return 'after if/else that all leave'
         if c is False and s.orelse and _block_leaves(s.orelse): return 'after if/else that all leave'
+    if isinstance(s, ast.Match) and s.cases and all(_block_leaves(c.body) for c in s.cases):
+        last = s.cases[-1]
+        if last.guard is None and isinstance(last.pattern, ast.MatchAs) and last.pattern.pattern is None:
+            return 'after a match whose cases all leave'
     if isinstance(s, (ast.For, ast.AsyncFor, ast.While)) and s.orelse and _block_leaves(s.orelse) and not _breaks(s.body):
         return 'after a loop without break whose else leaves'
     if isinstance(s, (ast.Try, ast.TryStar)):

@@ -539,6 +539,26 @@ def f(t):
         global G2
 ''', 'run(f, 1)', [[('w = 0', 1), ('while w < 3:', 3), ('w += 1', 3), ('try:', 3), ('None', 3), ('t += 1 // (w - 3)', 3),
                     ('global G2', 2)]]),
+
+    'after a match whose cases all leave': ('''
+def f(x):
+    match x:
+        case 1:
+            raise ValueError(x)
+        case _:
+            return x
+    y = 1
+''', 'run(f, 1); run(f, 2)', [[('match x:', 1), ('case 1:', 1), ('raise ValueError(x)', 1), ('case _:', 0), ('return x', 0), ('y = 1', 0)],
+                              [('match x:', 1), ('case 1:', 1), ('raise ValueError(x)', 0), ('case _:', 1), ('return x', 1), ('y = 1', 0)]]),
+
+    'pass after ; after a raising dict comprehension in a nested function': ('''
+def f(x):
+    def g(q):
+        if q: u = {j: 6 // (j - q) for j in range(3)}; pass
+        return q
+    g(x)
+''', 'run(f, 1)', [[('def g(q):', 1), ('if q:', 1), ('u = {j: 6 // (j - q) for j in range(3)}', 1),
+                    ('{j: 6 // (j - q) for j in range(3)}', 1), ('pass', 0), ('return q', 0), ('g(x)', 1)]]),
 }
 
 def case_src(name):
