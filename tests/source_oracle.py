@@ -17,7 +17,11 @@ lists, per call and per statement, where the two counts differ. What a counter c
 - `except T:` / `except* T:`: each evaluation of `T` (it becomes `_tfo_h(k) and T`; a bare `except:` becomes
   `except (_tfo_h(k) and BaseException):`, which catches the same);
 - `case P if g:`: each try of its pattern (a `case _ if _tfo_f(k):` that never matches goes just before it);
-- a comprehension or generator expression: each element produced (its element becomes `(elt, _tfo_h(k))[0]`).
+- a comprehension or generator expression: each element produced (its element becomes `(elt, _tfo_h(k))[0]`: an
+  element whose expression raises is not produced, as the tracer counts appends and yields).
+
+Each rule is the tracer's own on statements with bytecode, and `line_check` shows the counts equal CPython's LINE
+events on programs with no code-less or dead statement (`program(seed, coded=True)`), on every Python supported.
 
 Counts are per call of the target: the target's body starts with `_tfo_start()`, which numbers the call (in the order
 calls start, as the tracer numbers them) and knows the frame by its id; a counter walks up the stack from where it
@@ -25,8 +29,16 @@ runs to the innermost frame of the target (nested functions, classes and generat
 with no target frame on the stack they count nowhere, as the tracer records nothing then).
 
 `program(seed)` writes a random module rich in statements with no bytecode of their own and in dead code; `compare`
-checks one; `python tests/source_oracle.py --seeds 0-2000 --show 5` checks many and reduces the first differences to
-small reproductions.
+checks one. The command line checks many:
+
+    python tests/source_oracle.py --seeds 0-1999 [--show N] [--coded]
+    python tests/source_oracle.py --seeds 0-1999 --line-check
+
+prints how many programs differ, the differences by category (why the statement should not have run, by the source
+alone: `dead_reason`, or that it ran; which way the tracer's count is off; the statement's kind) and, with `--show N`,
+the first difference of each of the N largest categories reduced to a small program (`reduce`: statements deleted,
+blocks unwrapped, calls dropped while a difference of the same category on the same statement persists).
+`--line-check` checks the oracle itself against LINE events instead. Findings: tests/SOURCE-ORACLE-FINDINGS.md.
 """
 import argparse, ast, collections, contextlib, dataclasses, importlib.util, io, random, re, signal, sys, tempfile, warnings
 from pathlib import Path
