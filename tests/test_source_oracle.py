@@ -559,6 +559,19 @@ def f(x):
     g(x)
 ''', 'run(f, 1)', [[('def g(q):', 1), ('if q:', 1), ('u = {j: 6 // (j - q) for j in range(3)}', 1),
                     ('{j: 6 // (j - q) for j in range(3)}', 1), ('pass', 0), ('return q', 0), ('g(x)', 1)]]),
+
+    'a generator that ignored GeneratorExit: a bare except catches it at the second close': ('''
+def f():
+    try:
+        try:
+            yield 1
+        except GeneratorExit:
+            pass
+        yield 2
+    except:
+        y = 1
+''', 'close_twice(f())', [[('try:', 1), ('try:', 1), ('yield 1', 1), ('except GeneratorExit:', 1), ('pass', 1),
+                            ('yield 2', 1), ('except:', 1), ('y = 1', 1)]]),
 }
 
 def case_src(name):
