@@ -572,6 +572,14 @@ def f():
         y = 1
 ''', 'close_twice(f())', [[('try:', 1), ('try:', 1), ('yield 1', 1), ('except GeneratorExit:', 1), ('pass', 1),
                             ('yield 2', 1), ('except:', 1), ('y = 1', 1)]]),
+
+    'a one-line try with no code after a statement that raised': ('''
+def f(x):
+    y = 1 // x
+    try: None; -1
+    except Exception:
+        pass
+''', 'run(f, 0)', [[('y = 1 // x', 1), ('try:', 0), ('None', 0), ('-1', 0), ('except Exception:', 0), ('pass', 0)]]),
 }
 
 def case_src(name):
