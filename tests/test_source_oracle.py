@@ -586,10 +586,6 @@ def case_src(name):
     body, calls, want = CASES[name]
     return PRELUDE + body, calls, want
 
-def keyed(lines, counts):
-    "[(statement text, count)] in source order: `counts` (a dict by key) over `lines`, 0 for the absent."
-    return [(l.key.strip(), counts.get(l.key, 0)) for l in lines]
-
 @pytest.mark.parametrize('name', CASES)
 def test_oracle(name):
     "The oracle's counts are the hand-derived ones (the oracle is right on every case)."
