@@ -647,8 +647,8 @@ def _riders_at(node, lines, ins, stmts, entries, loops, handlers, wexits):
             ks = of.get(point[1], [])
             for exc in (False, True):
                 a = {x for x in arr if (x[2] is not False) == exc}
-                if a:   # (arrivals by an exception land where a handler starts)
-                    for k in [k for k in ks if (k in caught) == exc] or ks: at.setdefault(k, set()).update(a)
+                if a:   # (arrivals by an exception land where a handler starts: where none does, none can)
+                    for k in [k for k in ks if (k in caught) == exc] or ([] if exc else ks): at.setdefault(k, set()).update(a)
         elif point[0] == 'exit':   # (a `return`, `break` or `continue` in the body calls `__exit__` too: see `strict`)
             for k in wexits[point[1]][0]: at.setdefault(k, set()).update(arr); exits.add(k)
         elif point[0] == 'exit exc':
