@@ -299,7 +299,8 @@ def unseen(tree):
     "Positions of the statements of `tree` whose runs no event of this Python shows (see `BLIND`)."
     out = set()
     for n in ast.walk(tree):
-        if isinstance(n, ast.If) and _declarations(n.body) and (not n.orelse or _declarations(n.orelse)):
+        constant = isinstance(n, ast.If) and (isinstance(n.test, ast.Constant) or isinstance(n.test, ast.Name) and n.test.id == '__debug__')
+        if isinstance(n, ast.If) and not constant and _declarations(n.body) and (not n.orelse or _declarations(n.orelse)):
             if BLIND: out |= {(b.lineno, b.col_offset) for b in n.body}
             out |= {(b.lineno, b.col_offset) for b in n.orelse}
         elif isinstance(n, ast.TryStar) and BLIND:

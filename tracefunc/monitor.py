@@ -16,7 +16,7 @@ __all__ = ['REPRS', 'M', 'E', 'DISABLE', 'UNAVAILABLE', 'LANDING', 'TOOL_IDS', '
 # %% ../nbs/01_monitor.ipynb #401e9e22
 import sys, os, sysconfig, site, inspect, re, threading, _thread, gc, types, itertools, array, collections, dis, weakref
 from fastcore.basics import patch
-from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE
+from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, COLLECTED, CACHE_SIZE
 
 # %% ../nbs/01_monitor.ipynb #d6d8fb3b
 _ADDR = re.compile(r' at 0x[0-9a-fA-F]+')
@@ -1065,9 +1065,9 @@ def on_special(self:Session, st, offset, sp):
             for a in todo: st.hits[a] += 1
             st.cur = cur = todo[-1]
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
-    if kind == 'close':
+    if kind == 'close' or kind == 'collect':   # (collect: an `except*` clause's, the line before it raised)
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
+        if cur != st.trace.nil: st.held, st.last = cur, (cur, COLLECTED) if kind == 'collect' else cur   # (a second clean-up closes nothing new)
         st.cur = st.trace.nil
         return
     if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)
