@@ -10,10 +10,11 @@ __all__ = ['M', 'E', 'DISABLE', 'LOCAL_EXC', 'EXC_EVENTS', 'LOCAL_EVENTS', 'GLOB
            'FrameState', 'unreported', 'Slots', 'RunPlan', 'plans', 'CodeRun', 'rebound_cells', 'lookup', 'sample',
            'Recorder', 'came_from', 'failure_note', 'bind', 'hot_names', 'surface', 'callbacks']
 
-# %% ../nbs/03_handlers.ipynb #92de10e1
+# %% ../nbs/03_handlers.ipynb #fa66941c
 import sys, threading, _thread, inspect, dis, weakref, types, itertools
 from fastcore.basics import patch
-from .indexer import func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE, entry_line, is_head
+from .indexer import (func_index, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, COLLECTED, CACHE_SIZE, entry_line,
+                               is_head)
 from .values import describe
 from .places import stack_str, short_path, HEADROOM, TOO_DEEP, _down
 
@@ -66,7 +67,7 @@ def described_raise(exc):
     except Exception as e: msg = f'<str-error {type(e).__name__}>'
     return type(exc).__name__, msg
 
-# %% ../nbs/03_handlers.ipynb #d95007fa
+# %% ../nbs/03_handlers.ipynb #8d907802
 LANDING = -2   # `FrameState.mark` of a frame an exception just landed in (never an offset, nor a traceback's id)
 
 class FrameState:
@@ -80,7 +81,7 @@ class FrameState:
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
         self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
-        self.last = START   # the line the frame was on before a clean-up block closed it (see `came_from`)
+        self.last = START   # the line it was on before a clean-up closed it ((line, COLLECTED) in `except*`: see `came_from`)
         # mark, reset whenever the frame starts a line: the offset of the loop head it passed on this line (a loop's
         # check counts a hit when the frame reaches the head again without leaving the line), the `id` of the
         # traceback entry of an exception it re-raised (see `_on_reraise`: ids and offsets never meet), or `LANDING`
@@ -116,7 +117,7 @@ class Slots:
         if head: return self.get(todo, nil) if todo else None   # (a head's chain ends with its own line)
         return self.get(todo + (line,), todo[-1] if todo else nil)
 
-# %% ../nbs/03_handlers.ipynb #44d9fc5e
+# %% ../nbs/03_handlers.ipynb #1a140040
 _GEN_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 PICK_LISTS = 200   # functions of up to this many lines find a ride's counters in a list by line; longer ones in a dict
 
@@ -180,7 +181,7 @@ def plans(index):
         _PLANS[id(index)] = (index, *made)
     return made
 
-# %% ../nbs/03_handlers.ipynb #8dfa67dc
+# %% ../nbs/03_handlers.ipynb #707492ea
 class CodeRun:
     "One armed code object in one session: its lookups (from its `RunPlan`, those sessions change copied) and its frames."
     __slots__ = ('table', 'entry_at', 'append_at', 'ride_at', 'yield_at', 'branch_at', 'branch_lines', 'specials', 'special',
@@ -241,7 +242,7 @@ def give_up(self:CodeRun):
     self.solo_ok, self.solo, self.stack, self.frames, self.capped, self.ud = False, None, [], [], False, 0
     self.relight()
 
-# %% ../nbs/03_handlers.ipynb #36be75e4
+# %% ../nbs/03_handlers.ipynb #afd2f049
 @patch
 def darken(self:CodeRun):
     "Unrecorded frames turn off the entries they reach (see `_on_start` and `_unrecorded`)."
@@ -664,9 +665,9 @@ def on_special(self:Recorder, st, offset, sp):
             for a in todo: st.hits[a] += 1
             st.cur = cur = todo[-1]
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
-    if kind == 'close':
+    if kind == 'close' or kind == 'collect':   # (collect: an `except*` clause's, the line before it raised)
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        if cur != st.trace.nil: st.held = st.last = cur   # (a second clean-up closes nothing new)
+        if cur != st.trace.nil: st.held, st.last = cur, (cur, COLLECTED) if kind == 'collect' else cur   # (a second clean-up closes nothing new)
         st.cur = st.trace.nil
         return
     if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)

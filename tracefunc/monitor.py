@@ -13,10 +13,10 @@ __all__ = ['start_handler', 'instruction_handler', 'branch_handler', 'resume_han
            'rebound_cells', 'lookup', 'sample', 'Session', 'came_from', 'unreported', 'bind', 'surface', 'failure_note',
            'TraceResults', 'tracefunc', 'tracing']
 
-# %% ../nbs/12_monitor.ipynb #48b1d293
+# %% ../nbs/12_monitor.ipynb #a33ddbb6
 # every name `tracefunc.monitor` had (the names of `@patch`ed methods are None here, as they were)
 from fastcore.basics import patch
-from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, CACHE_SIZE
+from .indexer import func_index, resolve_target, FAST, OUTER, GLOBAL, NAME, CLASS, RIDE, START, COLLECTED, CACHE_SIZE
 from .values import (_ADDR, _type_name, _mro, _type_dict, _slot, _QUOTES, _quote, _text_prefix, s, _SAFE_REPRS, _leaf, _seq,
     _ITEMS, _BRACKETS, _EMPTY, _bracketed, _VIEWS, _wrapped, _text, _ARGS, _GROUP_REPR, _MESSAGE, _EXCEPTIONS, _exception,
     _NS_DICT, _namespace, _slice, _mappingproxy, _method, _module, _weakref, _HOW, _GUARDED, _SCALARS, _AGAIN, _how, _again,
