@@ -833,12 +833,12 @@ def _drafted(code, node, lines):
     _closes(d, closes)
     return d
 
-# %% ../nbs/00_indexer.ipynb #bd86c6d2
+# %% ../nbs/00_indexer.ipynb #7fed983e
 # where a line's code may suspend the frame or handle an exception: its hits cannot be counted elsewhere
 _STOPS = {opcode.opmap[n] for n in ('YIELD_VALUE', 'SEND', 'RERAISE', 'GET_AWAITABLE', 'GET_AITER', 'GET_ANEXT',
           'END_ASYNC_FOR', 'CLEANUP_THROW', 'BEFORE_WITH', 'BEFORE_ASYNC_WITH', 'PUSH_EXC_INFO', 'POP_EXCEPT',
           'WITH_EXCEPT_START', 'RETURN_GENERATOR') if n in opcode.opmap}
-# a return ends the frame: `PY_RETURN` tells its offset, where the monitor counts the lines that ran unreported
+# a return ends the frame: `PY_RETURN` tells its offset, where the handlers count the lines that ran unreported
 _RETURNS = {opcode.opmap[n] for n in ('RETURN_VALUE', 'RETURN_CONST') if n in opcode.opmap}
 
 def _region(e, ins, stmts, nxt, heads=()):
