@@ -402,7 +402,8 @@ _NO_FALLTHROUGH = {opcode.opmap[n] for n in ('RERAISE', 'RAISE_VARARGS', 'RETURN
 # %% ../nbs/00_indexer.ipynb #5fc56c00
 START = -1   # the line of a frame that is on no line yet
 RAISED, PASSED = 'raised', 'passed'   # how an exception left the line a frame was on: raised there, or raised before
-COLLECTED = 'collected'   # `(line, COLLECTED)`: the frame comes from `line`, which raised in an `except*` clause
+COLLECTED = 'collected'   # `(line, COLLECTED, passed)`: the frame comes from `line` in an `except*` clause, which raised
+                          # (or after which an exception raised before went on, `passed`: a `finally` that ran to its end)
 
 def _const_test(t):
     "The truth of a test CPython decides when compiling (a constant, `__debug__`), else None."
@@ -565,7 +566,7 @@ def try_(self:_Paths, l, arr):
             done = self.block(h.body, got)
             if star:   # every except* clause checks what is left; what a clause raises is raised after the last
                 self.ctx.pop()   # (what raised in it arrives as the frame comes through a 'collect' clean-up)
-                came = got | done | {((p, COLLECTED), s, False) for p, s, _ in c.exc}
+                came = got | done | {((p, COLLECTED, e is PASSED), s, False) for p, s, e in c.exc}
             else:
                 out |= done
                 if h.type is None: came = set(); break
@@ -617,6 +618,25 @@ def _riders_of(arr, strict=False):
 
 
 # %% ../nbs/00_indexer.ipynb #eb6c3a37
+_SKIPS = {'POP_JUMP_IF_FALSE': 'POP_JUMP_IF_TRUE', 'POP_JUMP_IF_TRUE': 'POP_JUMP_IF_FALSE',
+          'POP_JUMP_IF_NONE': 'POP_JUMP_IF_NOT_NONE', 'POP_JUMP_IF_NOT_NONE': 'POP_JUMP_IF_NONE'}
+
+def _skip_jump(test):
+    "The conditional jump CPython compiles to skip a body when `test` fails (`not` flips it, `is None` has its own)."
+    flip = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not): test, flip = test.operand, not flip
+    none = (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None)
+    op = ('POP_JUMP_IF_NOT_NONE' if isinstance(test.ops[0], ast.Is) else 'POP_JUMP_IF_NONE') if none else 'POP_JUMP_IF_FALSE'
+    return _SKIPS[op] if flip else op
+
+def _taken_into(k, ins, skip, prev, by_off):
+    """Where control goes when conditional jump `k` enters the body it guards: its `NOT_TAKEN` when it skips the body
+    as compiled (`skip`), its target when the optimizer turned it round (and only it leads there); else None."""
+    if ins[k].opname == skip: return k + 1 if k + 1 < len(ins) and ins[k + 1].opcode in _NOT_TAKEN else None
+    t = by_off.get(ins[k].argval)
+    return t if ins[k].opname == _SKIPS[skip] and t is not None and prev[t] == [k] else None
+
 def _blind_branches(node, ins, stmts, p):
     """Riders of `if c: global x`, a body with no code where nothing else follows (no `else`, or one with no code
     either): both ways lead to the same place from the same line, so only the jump can tell whether the body ran. From
@@ -624,6 +644,8 @@ def _blind_branches(node, ins, stmts, p):
     counted there. (Before 3.14 nothing tells: they are not counted, see `_riders_of`.)"""
     out = {}
     if not _NOT_TAKEN: return out
+    by_off = {i.offset: k for k, i in enumerate(ins)}
+    prev = _flow(ins, by_off)[1]
     blind = lambda body: all(p.line.get(id(n)) not in p.coded for b in body for n in ast.walk(b) if id(n) in p.line)
     stars = {id(h) for t in ast.walk(node) if isinstance(t, ast.TryStar) for h in t.handlers}
     for l in p.reached:
@@ -634,9 +656,11 @@ def _blind_branches(node, ins, stmts, p):
         # one conditional jump a copy (a `finally` block has several): a test with no `and`, `or` or `x if c else y`
         if isinstance(n, ast.If) and any(isinstance(m, (ast.BoolOp, ast.IfExp)) for m in ast.walk(n.test)): continue
         jumps = [k for k, s in enumerate(stmts) if s is l and ins[k].opcode in _CONDS]
-        if not jumps or any(k + 1 >= len(ins) or ins[k + 1].opcode not in _NOT_TAKEN for k in jumps): continue
+        skip = _skip_jump(n.test) if isinstance(n, ast.If) else 'POP_JUMP_IF_NONE'   # (an except* clause: no match)
+        points = [_taken_into(k, ins, skip, prev, by_off) for k in jumps]
         ran = [x for b in n.body for m in ast.walk(b) if (x := p.line.get(id(m))) is not None and x in p.reached]
-        for k in jumps if ran else (): out[k + 1] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
+        if not ran or not points or None in points: continue
+        for k in points: out[k] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
     return out
 
 

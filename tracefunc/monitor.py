@@ -1067,7 +1067,8 @@ def on_special(self:Session, st, offset, sp):
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
     if kind == 'close' or kind == 'collect':   # (collect: an `except*` clause's, the line before it raised)
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        if cur != st.trace.nil: st.held, st.last = cur, (cur, COLLECTED) if kind == 'collect' else cur   # (a second clean-up closes nothing new)
+        if cur != st.trace.nil:   # (a second clean-up closes nothing new; a traceback's id in `mark`: it was re-raised)
+            st.held, st.last = cur, (cur, COLLECTED, (st.mark or 0) > len(st.table.code.co_code)) if kind == 'collect' else cur
         st.cur = st.trace.nil
         return
     if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)
