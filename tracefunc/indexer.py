@@ -471,7 +471,7 @@ class _Paths:
             if l is not None: arr = self.stmt(l, arr)   # (a function's docstring is no line, and has no code)
         return arr
 
-    def enter(self, l, arr):
+    def enter(self, l, arr, how=RAISED):
         "Arrivals `arr` reach line `l`: the arrivals after its start (its header's, for a compound statement)."
         if l not in self.coded and not _may_lack_code(l.node): return set()   # (the compiler found it unreachable)
         self.reached.add(l)
@@ -479,7 +479,7 @@ class _Paths:
         if l in self.coded:
             self.note(('line', l), arr)
             after = {(l.idx, (), False)}
-            self.raise_(after)
+            self.raise_(after, how)
             return after | passed if l in self.dual else after
         return passed
 
@@ -539,7 +539,8 @@ def stmt(self:_Paths, l, arr):
                 after = got if cl in self.coded else after   # (a case without code fails to the next case)
             return out | after
         case ast.Return(): self.jump('return', self.enter(l, arr)); return set()
-        case ast.Raise(): self.enter(l, arr); return set()
+        # (a bare `raise` passes on what was raised before: its traceback gets no entry for it)
+        case ast.Raise(): self.enter(l, arr, PASSED if n.exc is None else RAISED); return set()
         case ast.Break() | ast.Continue(): self.jump('break' if isinstance(n, ast.Break) else 'continue', self.enter(l, arr)); return set()
         case _: return self.enter(l, arr)   # a simple statement; a `def` or `class` (its body is other code)
 
