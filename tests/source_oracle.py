@@ -289,7 +289,7 @@ class Comparison:
 # Before 3.14 no event tells whether a branch made of declarations only ran (`if c: global x` with no `else`): they
 # compile to nothing, and the branch's jump reports the same event whether `c` held or not. From 3.14 on, CPython runs
 # a `NOT_TAKEN` instruction where a jump falls through, and the branch is counted there; an `else:` of declarations
-# only (the jump taken) has no such instruction on any Python. The tracer counts such statements only where certain:
+# only (the jump taken) has no such instruction on any Python, nor the last `case` of a `match` (several jumps). The tracer counts such statements only where certain:
 # never (SPEC: a count is a fact). `unseen` finds them; `compare` checks that the tracer says 0 there.
 BLIND = sys.version_info < (3, 14)
 
@@ -305,6 +305,11 @@ def unseen(tree):
             out |= {(b.lineno, b.col_offset) for b in n.orelse}
         elif isinstance(n, ast.TryStar) and BLIND:
             out |= {(b.lineno, b.col_offset) for h in n.handlers if _declarations(h.body) for b in h.body}
+        elif isinstance(n, ast.Match) and n.cases and _declarations(n.cases[-1].body) and (
+                n.cases[-1].guard is not None or not isinstance(n.cases[-1].pattern, ast.MatchAs) or n.cases[-1].pattern.pattern):
+            # the last case, when it can fail, goes on after the match either way: on every Python, its pattern's jumps
+            # (one per alternative, and the guard's) tell no more than an `if` whose test has `or` in it
+            out |= {(b.lineno, b.col_offset) for b in n.cases[-1].body}
     return out
 
 def compare(src, target='target', calls='main()'):

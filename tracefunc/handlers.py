@@ -81,7 +81,7 @@ class FrameState:
         self.hits, self.left = trace.hits, trace.left   # the hot path reaches them in one step
         self.cur = trace.nil          # the line the frame is on
         self.prov_line = self.held = -1   # held: the line a clean-up block closed (see `raised_unreported`)
-        self.last = START   # the line it was on before a clean-up closed it ((line, COLLECTED) in `except*`: see `came_from`)
+        self.last = START   # the line it was on before a clean-up closed it (in `except*`, (line, COLLECTED, passed))
         # mark, reset whenever the frame starts a line: the offset of the loop head it passed on this line (a loop's
         # check counts a hit when the frame reaches the head again without leaving the line), the `id` of the
         # traceback entry of an exception it re-raised (see `_on_reraise`: ids and offsets never meet), or `LANDING`
@@ -667,7 +667,8 @@ def on_special(self:Recorder, st, offset, sp):
             if loop and s == cur: st.mark = offset; return   # a loop head (a ride) reached from its own line
     if kind == 'close' or kind == 'collect':   # (collect: an `except*` clause's, the line before it raised)
         if st.left[cur] or st.prov_line == cur: self.leave(st, cur)
-        if cur != st.trace.nil: st.held, st.last = cur, (cur, COLLECTED) if kind == 'collect' else cur   # (a second clean-up closes nothing new)
+        if cur != st.trace.nil:   # (a second clean-up closes nothing new; a traceback's id in `mark`: it was re-raised)
+            st.held, st.last = cur, (cur, COLLECTED, (st.mark or 0) > len(st.table.code.co_code)) if kind == 'collect' else cur
         st.cur = st.trace.nil
         return
     if kind == 'pass':   # code-less statements ran (a `with` calls `__exit__` after them, or a jump fell into them)

@@ -528,7 +528,8 @@ def _appends(ins, lines):
 # %% ../nbs/00_indexer.ipynb #5fc56c00
 START = -1   # the line of a frame that is on no line yet
 RAISED, PASSED = 'raised', 'passed'   # how an exception left the line a frame was on: raised there, or raised before
-COLLECTED = 'collected'   # `(line, COLLECTED)`: the frame comes from `line`, which raised in an `except*` clause
+COLLECTED = 'collected'   # `(line, COLLECTED, passed)`: the frame comes from `line` in an `except*` clause, which raised
+                          # (or after which an exception raised before went on, `passed`: a `finally` that ran to its end)
 
 def _const_test(t):
     "The truth of a test CPython decides when compiling (a constant, `__debug__`), else None."
@@ -576,7 +577,7 @@ class _Paths:
             if c.kind != 'loop': c.exc.update(arr); return
         self.note(('unwind',), arr)
 
-# %% ../nbs/00_indexer.ipynb #6053b060
+# %% ../nbs/00_indexer.ipynb #07379ad8
 @patch
 def jump(self:_Paths, kind, arr):
     "Arrivals `arr` leave by `break`, `continue` or `return`: through the `finally` blocks on the way."
@@ -594,7 +595,7 @@ def block(self:_Paths, body, arr):
     return arr
 
 @patch
-def enter(self:_Paths, l, arr):
+def enter(self:_Paths, l, arr, how=RAISED):
     "Arrivals `arr` reach line `l`: the arrivals after its start (its header's, for a compound statement)."
     if l not in self.coded and not _may_lack_code(l.node): return set()   # (the compiler found it unreachable)
     self.reached.add(l)
@@ -602,7 +603,7 @@ def enter(self:_Paths, l, arr):
     if l in self.coded:
         self.note(('line', l), arr)
         after = {(l.idx, (), False)}
-        self.raise_(after)
+        self.raise_(after, how)   # (`how`: PASSED for a bare `raise`, see `stmt`)
         return after | passed if l in self.dual else after
     return passed
 
@@ -662,7 +663,8 @@ def stmt(self:_Paths, l, arr):
                 after = got if cl in self.coded else after   # (a case without code fails to the next case)
             return out | after
         case ast.Return(): self.jump('return', self.enter(l, arr)); return set()
-        case ast.Raise(): self.enter(l, arr); return set()
+        # (a bare `raise` passes on what was raised before: its traceback gets no entry for it)
+        case ast.Raise(): self.enter(l, arr, PASSED if n.exc is None else RAISED); return set()
         case ast.Break() | ast.Continue(): self.jump('break' if isinstance(n, ast.Break) else 'continue', self.enter(l, arr)); return set()
         case _: return self.enter(l, arr)   # a simple statement; a `def` or `class` (its body is other code)
 
@@ -689,7 +691,7 @@ def try_(self:_Paths, l, arr):
             done = self.block(h.body, got)
             if star:   # every except* clause checks what is left; what a clause raises is raised after the last
                 self.ctx.pop()   # (what raised in it arrives as the frame comes through a 'collect' clean-up)
-                came = got | done | {((p, COLLECTED), s, False) for p, s, _ in c.exc}
+                came = got | done | {((p, COLLECTED, e is PASSED), s, False) for p, s, e in c.exc}
             else:
                 out |= done
                 if h.type is None: came = set(); break
@@ -735,11 +737,31 @@ def _riders_of(arr, strict=False):
         if c: out.append((i, c))
     return tuple(out)
 
+# %% ../nbs/00_indexer.ipynb #08869150
+_SKIPS = {'POP_JUMP_IF_FALSE': 'POP_JUMP_IF_TRUE', 'POP_JUMP_IF_TRUE': 'POP_JUMP_IF_FALSE',
+          'POP_JUMP_IF_NONE': 'POP_JUMP_IF_NOT_NONE', 'POP_JUMP_IF_NOT_NONE': 'POP_JUMP_IF_NONE'}
+
+def _skip_jump(test):
+    "The conditional jump CPython compiles to skip a body when `test` fails (`not` flips it, `is None` has its own)."
+    flip = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not): test, flip = test.operand, not flip
+    none = (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None)
+    op = ('POP_JUMP_IF_NOT_NONE' if isinstance(test.ops[0], ast.Is) else 'POP_JUMP_IF_NONE') if none else 'POP_JUMP_IF_FALSE'
+    return _SKIPS[op] if flip else op
+
+def _taken_into(k, ins, skip, prev, by_off):
+    "Where control goes when conditional jump `k` enters the body it guards (see above), else None."
+    if ins[k].opname == skip: return k + 1 if k + 1 < len(ins) and ins[k + 1].opcode in _NOT_TAKEN else None
+    t = by_off.get(ins[k].argval)
+    return t if ins[k].opname == _SKIPS[skip] and t is not None and prev[t] == [k] else None
+
 # %% ../nbs/00_indexer.ipynb #eb6c3a37
-def _blind_branches(node, ins, stmts, p):
-    "Riders of blind branches, by the index of their jump's `NOT_TAKEN` (3.14+; none before)."
+def _blind_branches(d, node, p):
+    "Riders of blind branches of draft `d`, by the index where the jump enters the body (3.14+; none before)."
     out = {}
     if not _NOT_TAKEN: return out
+    ins, stmts, by_off, prev = d.ins, d.stmts, d.by_off, d.prev
     blind = lambda body: all(p.line.get(id(n)) not in p.coded for b in body for n in ast.walk(b) if id(n) in p.line)
     stars = {id(h) for t in ast.walk(node) if isinstance(t, ast.TryStar) for h in t.handlers}
     for l in p.reached:
@@ -750,9 +772,11 @@ def _blind_branches(node, ins, stmts, p):
         # one conditional jump a copy (a `finally` block has several): a test with no `and`, `or` or `x if c else y`
         if isinstance(n, ast.If) and any(isinstance(m, (ast.BoolOp, ast.IfExp)) for m in ast.walk(n.test)): continue
         jumps = [k for k, s in enumerate(stmts) if s is l and ins[k].opcode in _CONDS]
-        if not jumps or any(k + 1 >= len(ins) or ins[k + 1].opcode not in _NOT_TAKEN for k in jumps): continue
+        skip = _skip_jump(n.test) if isinstance(n, ast.If) else 'POP_JUMP_IF_NONE'   # (an except* clause: no match)
+        points = [_taken_into(k, ins, skip, prev, by_off) for k in jumps]
         ran = [x for b in n.body for m in ast.walk(b) if (x := p.line.get(id(m))) is not None and x in p.reached]
-        for k in jumps if ran else (): out[k + 1] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
+        if not ran or not points or None in points: continue
+        for k in points: out[k] = tuple((x.idx, None) for x in sorted(ran, key=lambda x: x.idx))
     return out
 
 # %% ../nbs/00_indexer.ipynb #72cd61de
@@ -785,7 +809,7 @@ def _riders_at(d, node, lines, entries, loops):
             loop_riders[k] = _riders_of({x for x in a if x[0] == q})
         else: riders[k] = _riders_of(a, k in exits)
     tails = {kind: _riders_of(p.at.get((kind,), ())) for kind in ('end', 'unwind')}
-    riders.update(_blind_branches(node, ins, stmts, p))
+    riders.update(_blind_branches(d, node, p))
     riders = {k: v for k, v in riders.items() if v}
     return riders, {k: v for k, v in loop_riders.items() if v}, tails, frozenset(ins[k].offset for k in landings if k in riders)
 
