@@ -74,6 +74,8 @@ class TraceTests:
         self.ts = TargetSet(targets, cut=lambda qualname, path: path.startswith(dirs), root=str(config.rootpath),
                             option='--tracefunc', max_calls=opt('tracefunc_calls'), max_samples=opt('tracefunc_samples'))
         self.reports, self.json_names = {}, {}   # the reports of the test running; test id -> its JSON file's name
+        # pytest shows a section under a failing test, and under a passing one with -rP or -rA: formatted only then
+        self.passes_shown = any(c in (config.option.reportchars or '') for c in 'PA')
         self.early = {}   # test id -> its setup and call reports by phase, until its teardown report comes (see `logreport`)
         # what the tests' reports said (see `tally`): tests traced, JSON files written; per target, tests that called it,
         # the best reason why none did, and tests that could not trace it
@@ -126,15 +128,15 @@ def _finish(self, item):
     results = self.ts.stop(first=_test_frame(item), keep_idle=True)
     targets = self.ts.targets
     called = [not isinstance(r := results.get(t), (str, type(None))) and len(r) > 0 for t in targets]
-    sections = [(f'tracefunc {t}', str(results[t])) for t, c in zip(targets, called) if c]
+    shown = self.passes_shown or any(r is not None and r.failed for r in self.reports.values())
+    sections = [(f'tracefunc {t}', str(results[t])) for t, c in zip(targets, called) if c and shown]
     info = dict(called=called, written=0, json_error=None, sections=sections, pid=os.getpid(),
                 notes=[None if c else self.note(t) for t, c in zip(targets, called)],
                 untraced=[r if isinstance(r := results.get(t), str) else None for t in targets])   # no free tool id
     down = self.reports.get('teardown')
-    if sections:
-        for r in [_shown(self.reports)] + ([down] if down is not None and down.failed else []):
-            if r is not None: r.sections.extend(sections)
-        if self.json_dir: self.write_json(item, results, info)
+    for r in [_shown(self.reports)] + ([down] if down is not None and down.failed else []) if sections else ():
+        if r is not None: r.sections.extend(sections)
+    if self.json_dir and any(called): self.write_json(item, results, info)
     # what the summary adds up travels on the teardown report: with pytest-xdist, reports are all that comes back
     if down is not None: down.tracefunc = info
     else: self.tally(info)   # (the protocol ended without a teardown report)
