@@ -383,8 +383,9 @@ class Recorder:
         self.slots, made = plans(self.index)
         self.runs = {k: CodeRun(p) for k, p in made.items()}
         self.root = next(r for r in self.runs.values() if r.table.is_root)   # the traced function's own code
-        for r in self.runs.values():   # frames not recorded count into a trace nobody reads, and never sample
-            r.dummy = FrameState(None, CallTrace('', n, 0, 'first', nslots=len(self.slots)), r.table)
+        nobody = CallTrace('', n, 0, 'first', nslots=len(self.slots))
+        for r in self.runs.values():   # frames not recorded count into a trace nobody reads (one for all), and never sample
+            r.dummy = FrameState(None, nobody, r.table)
         self.root.dummy.cur = n + 1   # no line: a ride finds None there (see `_on_instruction`)
         self.owner = threading.get_ident()
         self.max_calls, self.max_samples, self.keep = max_calls, max_samples, keep
