@@ -214,6 +214,7 @@ def show_program_error(e, path):
     elif tb is not None: e = e.with_traceback(tb)
     if not isinstance(e, SystemExit): sys.excepthook(type(e), e, e.__traceback__)
 
+# %% ../nbs/07_cli.ipynb #74bb922a
 def _report(res, as_json, note=None):
     "The report of `res` as `trace_call` prints it: text (one more line, `note`, at the end) or JSON (`note` as `ended`)."
     if not as_json: return str(res) + (f'\n\n{note}' if note else '')
@@ -432,6 +433,7 @@ def prepare_program(opts, prog):
     on_sigterm(report_at_exit(ts, output, a.json))   # (a target not found, or that cannot be traced, is said there)
     return program
 
+# %% ../nbs/07_cli.ipynb #5520315b
 def main(argv=None):
     "Run command line `argv` (default: `sys.argv[1:]`) in either form; the exit status (2: a mistake in the command line)."
     argv = sys.argv[1:] if argv is None else list(argv)

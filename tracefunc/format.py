@@ -168,6 +168,7 @@ def _rows(call, **opts):
         rows.append((f"{l['hits']}×", l['depth'], src, *show_names(l, **opts)) if l['hits'] else ('·', l['depth'], src, ['unhit'], ''))
     return rows
 
+# %% ../nbs/05_format.ipynb #d0cb72c0
 def _ncalls(d):
     n = len(d['calls'])
     return f"{n} call{'s' * (n != 1)}" if n else 'no calls recorded'
@@ -191,6 +192,7 @@ def _outcome(d):
     if d.get('returned'): return f"Returned {d['returned'][1]}"
     return ''
 
+# %% ../nbs/05_format.ipynb #0e4892e5
 def _opts(d, full=False, noise=False, max_values=6, collapse=True):
     "`show_names` options for reporting `d`: `full` shows every name and every sample."
     if full: noise, max_values, collapse = True, None, False
@@ -248,6 +250,7 @@ def md_code(s, wrap=False):
     parts = _BREAK.split(s) if wrap else [s]
     return '<code>' + ''.join(p if i % 2 else _esc(p) for i, p in enumerate(parts)) + '</code>'
 
+# %% ../nbs/05_format.ipynb #c30bc34d
 def _md_row(c, dep, src, vals, note):
     vals = '*unhit*' if c == '·' else '<br>'.join(md_code(v, wrap=True) for v in vals) + (f'<br>*{note}*' if note else '')
     return f"| {c} | {md_code(chr(10).join('    ' * dep + s for s in src))} | {vals} |"
@@ -350,6 +353,7 @@ def _bar(hits, top):
     pct = 100 * hits / top if top else 0
     return f'<div class="tf-track"><div class="tf-fill" style="width:{pct:.1f}%"></div></div>'
 
+# %% ../nbs/05_format.ipynb #1b1b70a0
 def _html_seq(s, cls=''):
     "A value sequence (`1 → 2 … 9`) as a span that wraps between values only."
     parts = _BREAK.split(s)
@@ -507,6 +511,7 @@ def _diff_rows(td):
     "`(call, depth, source lines, side a, side b)` per differing line."
     for x in td: yield x['call'], x['depth'], _source(x), _side(x['hits'], x['names'], 0), _side(x['hits'], x['names'], 1)
 
+# %% ../nbs/05_format.ipynb #abe06262
 def format_diff(td):
     "A `TraceDiff` as text, like a unified diff: `-` lines for the first trace, `+` for the second."
     la, lb = td.labels

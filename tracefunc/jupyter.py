@@ -96,6 +96,7 @@ def cell_line(shell, magic, rest=''):
     at = [i for i, l in enumerate(lines) if magic in l]
     return 1 + next((i for i in at if rest.strip() in lines[i]), at[0] if at else 0)
 
+# %% ../nbs/06_jupyter.ipynb #674d6187
 def _keep_value(tree):
     "Module `tree` whose last statement, if an expression, leaves its value in `_OUT`: the cell's value, which IPython shows as `Out[n]`."
     if tree.body and isinstance(last := tree.body[-1], ast.Expr):
@@ -171,6 +172,7 @@ def trace_target(shell, target, cell, lineno=1, **opts):
     "Run `cell` in `shell`'s namespace, tracing the calls of `target` (a name there) it makes; a coroutine when the cell awaits."
     return trace_cell(shell, cell, lookup(shell, target), lineno, **opts)
 
+# %% ../nbs/06_jupyter.ipynb #e6cb5ca4
 _CALLEE = '_tracefunc_callee'   # the name the called function has while the call runs (see `trace_call`)
 
 def trace_call(shell, expr, lineno=1, **opts):
@@ -213,6 +215,7 @@ def _usage(e):
     from IPython.core.error import UsageError
     return UsageError(str(e))
 
+# %% ../nbs/06_jupyter.ipynb #ff5639b0
 def _shown(shell, res, quiet):
     "Keep `res` as `_trace` and display it; then what the cell would give: its value (`None` if `quiet`), or its exception."
     __tracebackhide__ = True
@@ -237,6 +240,7 @@ def tracefunc_magic(shell, line, cell=None):
     raise _usage(ValueError("%%tracefunc: this cell awaits, which needs IPython's autoawait (`%autoawait on`) and the "
                             "cell run as a cell, not through `run_cell_magic`"))
 
+# %% ../nbs/06_jupyter.ipynb #242f72b2
 async def _shown_async(shell, res, quiet):
     __tracebackhide__ = True
     return _shown(shell, await res, quiet)

@@ -122,6 +122,7 @@ def _collected(self, session):
         self.json_names[item.nodeid] = name
 TraceTests.pytest_collection_finish = _collected
 
+# %% ../nbs/11_pytest.ipynb #1abbf1ab
 def _finish(self, item):
     "Stop tracing `item`'s test and attach a section per target it called (and write them to the JSON directory)."
     if not self.ts.running: return
@@ -152,6 +153,7 @@ def _note(self, t):
     return (1 if t.problem else 0, self.ts.outcome(t, {}))
 TraceTests.note = _note
 
+# %% ../nbs/11_pytest.ipynb #d6fcf9e7
 def _write_json(self, item, results, info):
     from tracefunc.format import to_json
     name = self.json_names.get(item.nodeid) or _file_safe(item.nodeid) + '-' + hashlib.sha1(item.nodeid.encode()).hexdigest()[:10]

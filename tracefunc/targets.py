@@ -48,6 +48,7 @@ class Target:
     def __repr__(self): return f'Target({self.text!r})'
     def __str__(self): return self.text
 
+# %% ../nbs/10_targets.ipynb #8560b768
 def parse_target(text:str, # `package.module:Qualname`, `path/to/file.py:Qualname` or `Qualname`
                  bare=True # accept a bare `Qualname` (a function of the program itself)?
                 )->Target:
@@ -279,6 +280,7 @@ def arm(self:TargetSet, t):
             sys.monitoring.restart_events()
     finally: heap_walk.on = walk
 
+# %% ../nbs/10_targets.ipynb #bcd96928
 @patch
 def stop(self:TargetSet,
          first=None, # `(qualname, path)` of the frame stacks start at when they have it (see `cut_stack`)
