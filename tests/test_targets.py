@@ -171,9 +171,81 @@ def test_an_untouched_session_goes_on_into_the_next_start_and_one_touched_betwee
     ts.start()
     assert ts.tracers[t][0].sess is not sess and sess.tool is None   # that one was stopped, its call dropped
     keep_mod.f(2)
+    second = ts.tracers[t][0].sess
     r = ts.stop(keep_idle=True)
     assert [d['return x + 1'] for _, d in r[t]] == [(1, {'x': [('int', '2')]})]
-    assert not ts.tracers   # (a session that saw a call is stopped)
+    assert ts.tracers[t][0].sess is second and second.untouched()   # its call is over: it goes on into a new round
+    ts.stop()
+    assert second.tool is None
+
+ROUNDS = '''
+def f(n):
+    if n < 0: raise ValueError(f'negative: {n}')
+    total = 0
+    for i in range(n):
+        if i % 3: total += i
+        else: total -= 1
+    return total
+
+def boom(x):
+    y = f(x) + 1
+    raise ValueError(y)
+
+def gen(n):
+    for i in range(n):
+        yield f(i)
+'''
+
+def _rounds(target, tests, keep_idle, max_calls=3):
+    "What `TargetSet.stop` gives after each of `tests` (callables run between `start` and `stop`), and the sessions used."
+    ts = TargetSet([parse_target(target, bare=False)], max_calls=max_calls)
+    t, out, sessions = ts.targets[0], [], []
+    for test in tests:
+        ts.start()
+        sessions.append(ts.tracers[t][0].sess)
+        try: test()
+        except ValueError: pass
+        out.append(ts.record(t, ts.stop(first=('_rounds', __file__), keep_idle=keep_idle)))   # (stacks start here)
+    if keep_idle: ts.stop()
+    assert all(s.tool is None for s in sessions)   # every session ended, tool ids given back
+    return out, sessions
+
+def test_a_session_goes_on_from_test_to_test_and_each_gets_what_a_new_session_would_give(mods):
+    "The pytest plugin's rounds (`Session.new_round`): a session whose calls are over is not stopped after a test but goes"
+    " on, armed, into the next; each test's results must be those of a session started for it alone: counts, samples"
+    " (of lines that went quiet in an earlier test too), what raised, and calls past the cap or frames left suspended"
+    " (which end the session: the next test starts a new one)."
+    mods('rounds_mod', ROUNDS)
+    import rounds_mod as m
+    left = []
+    tests = [lambda: m.f(30), lambda: m.f(2), lambda: m.f(-1), lambda: [m.f(k) for k in range(5)], lambda: m.boom(7),
+             lambda: left.append(next(g := m.gen(3)) and g), lambda: m.f(30), lambda: None, lambda: m.f(1)]
+    kept, kept_sessions = _rounds('rounds_mod:f', tests, keep_idle=True)
+    left.clear()
+    fresh, _ = _rounds('rounds_mod:f', tests, keep_idle=False)
+    for k, (a, b) in enumerate(zip(kept, fresh)): assert a == b, (k, a, b)
+    assert [len(r['calls']) for r in kept] == [1, 1, 1, 3, 1, 1, 1, 0, 1]
+    heads = [l for l in kept[0]['calls'][0]['lines'] if l['key'] == 'for i in range(n):']
+    assert heads[0]['hits'] == 31 and len(heads[0]['names']['i']) == 10   # went quiet in the first test, and again:
+    assert kept[6]['calls'][0]['lines'] == kept[0]['calls'][0]['lines']
+    assert [c['raised'] for r in kept[2:5] for c in r['calls']] == [dict(type='ValueError', message='negative: -1'), None, None, None, None]
+    # one session for the first four tests, the cap reached in the fourth ends it (the last recorded call disarms it)
+    ids = {}
+    assert [ids.setdefault(id(x), len(ids)) for x in kept_sessions] == [0, 0, 0, 0, 1, 1, 1, 1, 1]
+
+def test_a_frame_of_the_target_left_suspended_ends_the_session_after_its_test(mods):
+    "A generator of the target suspended when its test ends may resume in any later test: that session stops, as before."
+    mods('rounds_gen', ROUNDS)
+    import rounds_gen as m
+    left = []
+    tests = [lambda: list(m.gen(3)), lambda: left.append(g := m.gen(4)) or next(g), lambda: next(left[0]), lambda: list(m.gen(2))]
+    kept, sessions = _rounds('rounds_gen:gen', tests, keep_idle=True)
+    left.clear()
+    fresh, _ = _rounds('rounds_gen:gen', tests, keep_idle=False)
+    for k, (a, b) in enumerate(zip(kept, fresh)): assert a == b, (k, a, b)
+    assert [len(r['calls']) for r in kept] == [1, 1, 0, 1]   # (the third test's `next` resumes a frame no session saw start)
+    ids = {}
+    assert [ids.setdefault(id(x), len(ids)) for x in sessions] == [0, 0, 1, 1]
 
 def test_a_class_target_is_said_to_be_a_class(mods):
     "A target naming a class, found in a module imported already or compiled code, says how to name one of its methods."

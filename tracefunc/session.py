@@ -8,7 +8,7 @@ Docs: https://example.github.io/tracefunc/session.html.md"""
 __all__ = ['TOOL_IDS', 'SCAN_LIMIT', 'heap_walk', 'KEEPS', 'acquire_tool_id', 'Session', 'TraceResults', 'tracefunc', 'tracing']
 
 # %% ../nbs/04_session.ipynb #454add98
-import sys, os, gc, inspect, threading, types
+import sys, os, gc, inspect, itertools, threading, types
 from fastcore.basics import patch
 from .indexer import resolve_target
 from .values import REPRS
@@ -145,6 +145,24 @@ def untouched(self:Session):
             and not self.silenced and not self.closing
             and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
 
+# %% ../nbs/04_session.ipynb #223d5ce2
+@patch
+def rounds_on(self:Session):
+    "Can the running session go on into a new round of calls: armed and sound, every call over, nothing dark or capped?"
+    return (self.tool is not None and self.armed and self.failure is None and not self.active and not self.frames
+            and not self.closing and not self.abandoned
+            and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
+
+@patch
+def new_round(self:Session):
+    "Forget the recorded calls (read their results first) and wake what went quiet: the next call is the first again."
+    with self.counting:   # (a call starting on another thread meanwhile: this round is not over)
+        if self.active: return False
+        del self.calls[:]
+        self.claims = itertools.count()
+    if self.silenced or self.wakes: self.wake()
+    return True
+
 # %% ../nbs/04_session.ipynb #d057784d
 @patch
 def fold(self:Session, tr):
@@ -253,10 +271,21 @@ class tracing:
         sess, self.sess = self.sess, None
         sess.stop()
         if isinstance(exc, Exception): self.res.exc = exc
-        self.res.extend(sess.results(self.incl_unhit))
-        self.res.lines, self.res.func, self.res.incomplete = sess.index.lines, self.func, sess.failure
-        self.res.keep, self.res.max_samples = self.opts['keep'], self.opts['max_samples']
+        self._fill(self.res, sess)
         return False
+
+    def _fill(self, res, sess):
+        res.extend(sess.results(self.incl_unhit))
+        res.lines, res.func, res.incomplete = sess.index.lines, self.func, sess.failure
+        res.keep, res.max_samples = self.opts['keep'], self.opts['max_samples']
+
+    def next_round(self):
+        "`(results, raises)` so far, as leaving the block would give them, while tracing goes on (see `Session.new_round`); or None."
+        sess = self.sess
+        if sess is None or not sess.rounds_on(): return None
+        res, raised = TraceResults(), sess.raises()
+        self._fill(res, sess)
+        return (res, raised) if sess.new_round() else None
 
     def __enter__(self): return self._enter(sys._getframe(1))
     def __exit__(self, typ, exc, tb): return self._exit(exc)

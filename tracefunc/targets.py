@@ -284,7 +284,7 @@ def arm(self:TargetSet, t):
 @patch
 def stop(self:TargetSet,
          first=None, # `(qualname, path)` of the frame stacks start at when they have it (see `cut_stack`)
-         keep_idle=False # leave running the sessions that saw no call (`Session.untouched`): the next `start` goes on with them
+         keep_idle=False # leave running the sessions that saw no call, or whose calls are over (`Session.new_round`): the next `start` goes on with them
         ):
     "Stop every trace: `{target: TraceResults}` for each target armed since `start` (a string when it could not be)."
     self.running = False
@@ -297,6 +297,15 @@ def stop(self:TargetSet,
             self.tracers[t] = (tr, res)
             out[t] = _no_calls(tr)
             continue
+        if tr is not None and keep_idle:   # calls all over: their results, and the session goes on into the next test
+            try: got = tr.next_round()
+            except Exception: got = None   # (then it ends, as below)
+            if got is not None:
+                self.tracers[t] = (tr, res)
+                out[t], raised = got
+                out[t][:] = [(cut_stack(s, self.cut or _own_frame, ARM_BASE, root, first), d) for s, d in out[t]]
+                out[t].raised = raised
+                continue
         if tr is not None:
             try:
                 sess = tr.sess
