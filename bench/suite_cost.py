@@ -14,7 +14,12 @@ test. The variants on the generated suite (`--tests` tests, nine in ten of them 
 
     python bench/suite_cost.py                       # 7 rounds of the generated suite of 400 tests
     python bench/suite_cost.py --rounds 3 --tests 100
+    python bench/suite_cost.py --big 3000 --tests 200
     python bench/suite_cost.py --suite DIR -t tabulate:tabulate [--python PY] [--rounds N] [-- PYTEST ARGS]
+
+With `--big N`, the suite is `--tests` short tests that each call a function of N statements that returns at once
+(its other statements never run: what a test pays is the per-test set-up, which must not grow with the target's
+size), `plain` next to `called` (`--tracefunc big:big`).
 
 With `--suite`, the variants are `plain` and `called` (one `--tracefunc` per `-t`) on the tests that `pytest` finds
 in DIR, run with interpreter PY (default: this one; tracefunc must be installed there). The goals are printed next to
@@ -159,6 +164,31 @@ def generated(a):
     misses = report(times, outs, base_of, a.tests, goals={'called': 1.15, 'never called': 1.05})
     print(f'\n{misses} goal(s) missed')
 
+def big_source(n):
+    "A function `big(x, full=False)` of `n` statements (a branch every third one) that returns at once unless `full`."
+    body = [f'    x = x + {i % 7}' if i % 3 else f'    if x > {i}: x -= 1' for i in range(n)]
+    return '\n'.join(['def big(x, full=False):', '    if not full:', '        return x', *body, '    return x']) + '\n'
+
+BIG_TESTS = '''
+import pytest
+from big import big
+
+@pytest.mark.parametrize('n', range({tests}))
+def test_big(n):
+    assert big(n) == n
+'''
+
+def big_suite(a):
+    "The suite of short tests calling a big function that returns at once."
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, 'big.py').write_text(big_source(a.big))
+        Path(d, 'test_big.py').write_text(BIG_TESTS.replace('{tests}', str(a.tests)).lstrip())
+        variants = {'plain': [], 'called': ['--tracefunc', 'big:big']}
+        times, outs = measure(a.python, variants, d, a.rounds)
+    print(f'big target: {a.tests} tests, each calling a function of {a.big} statements that returns at once; '
+          f'{a.rounds} interleaved rounds; {py_version(a.python)}')
+    report(times, outs, {'called': 'plain'}, a.tests)
+
 def real_suite(a):
     "A real project's suite, with and without `--tracefunc` for each `-t`."
     called = [x for t in a.target for x in ('--tracefunc', t)]
@@ -182,6 +212,7 @@ def main(argv=None):
     p.add_argument('--rounds', type=int, default=7)
     p.add_argument('--tests', type=int, default=400, help='tests in the generated suite (default 400)')
     p.add_argument('--xdist', action='store_true', help='also -n 2 runs (needs pytest-xdist)')
+    p.add_argument('--big', type=int, help='a suite whose tests call a function of BIG statements that returns at once')
     p.add_argument('--suite', help="a real project's directory: run its tests instead of the generated suite")
     p.add_argument('-t', '--target', action='append', default=[], help='with --suite: a --tracefunc TARGET (repeatable)')
     p.add_argument('--python', default=sys.executable, help='with --suite: the interpreter to run pytest with')
@@ -191,6 +222,7 @@ def main(argv=None):
     if a.suite:
         if not a.target: p.error('--suite needs at least one -t TARGET')
         real_suite(a)
+    elif a.big: big_suite(a)
     else: generated(a)
     shutil.rmtree(CACHE, ignore_errors=True)
     return 0

@@ -47,13 +47,15 @@ class CallTrace:
         # then `nslots` counters of rides whose whole chain ran unreported (see `Session.fold`)
         self.nil = nlines
         self.hits = [0] * (nlines + 1 + nslots)
-        self.samples = [[] for _ in range(nlines + 1)]
+        self.samples = {}   # line -> its samples, made when it gets its first (a list per line would cost a big target
+                            # thousands of objects per call, and the cyclic gc with them)
         # 'first' samples while a line has samples left; the other policies sample every hit and keep some
         self.left = [max_samples if keep == 'first' else -1] * nlines + [0]
 
     def add(self, li, vals):
         "Store sample `vals` of line `li`, keeping the samples the policy wants."
-        s = self.samples[li]
+        s = self.samples.get(li)
+        if s is None: s = self.samples[li] = []
         if self.keep == 'first':
             if len(s) >= self.max: return
             self.left[li] -= 1
@@ -451,7 +453,7 @@ def leave(self:Recorder, st, li, provisional=False):
     tr = st.trace
     if st.prov_line == li:            # sampled when the frame yielded: refresh that sample
         vals = sample(st, li, self.width, self.reprs)
-        s = tr.samples[li]
+        s = tr.samples.get(li, ())
         for i in range(len(s) - 1, -1, -1):
             if s[i] is st.prov: s[i] = vals; break
         if tr.keep == 'first': tr.left[li] -= 1    # the slot reserved for this refresh

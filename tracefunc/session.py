@@ -181,11 +181,10 @@ def results(self:Session, incl_unhit=False):
     out = []
     for tr in sorted(self.calls, key=lambda tr: tr.order):   # (threads may append in another order)
         self.fold(tr)
-        d = {}
-        for l in lines:
+        d = {}   # (`lines[i].idx == i`: `compress` picks the lines that ran, in C, for a big function's short call)
+        for l in (lines if incl_unhit else itertools.compress(lines, tr.hits)):
             h = tr.hits[l.idx]
-            if not h and not incl_unhit: continue
-            s = tr.samples[l.idx]
+            s = tr.samples.get(l.idx, ())
             d[l.key] = (h, {n: [v[i] for v in s] for i, n in enumerate(l.names)})
         out.append((tr.stack, d))
     return out
