@@ -289,7 +289,7 @@ def test_a_multi_line_repr_stays_on_its_statements_report_line():
 # --- the HTML view ---------------------------------------------------------------------------------------------------
 
 from html.parser import HTMLParser
-from tracefunc.format import format_html, format_diff_html, call_summary, highlight
+from tracefunc.format import format_html, format_diff_html, call_summary, highlight, md_code
 import tracefunc.format as F
 
 class Tree(HTMLParser):
@@ -390,3 +390,28 @@ def test_html_diff():
     assert 'tf-raised' in tree.select('div', 'tf-outcome')[-1]['attrs']['class']
     same = Tree(format_diff_html(a.diff(a)))
     assert same.select('table') == [] and same.select('div', 'tf-title')[0]['text'] == 'diff a vs b: 0 lines differ'
+
+def test_each_call_that_raised_says_so_in_every_form():
+    "Where the results say what each call raised (the command line's, the plugin's): text, markdown and HTML all say it."
+    def half(n):
+        if n % 2: raise ValueError(f'{n} is odd')
+        return n // 2
+    def run(ns):
+        out = []
+        for n in ns:
+            try: out.append(half(n))
+            except ValueError: out.append(None)
+        return out
+    res = tracefunc(run, [2, 3, 4], target_func=half)
+    res.raised = {1: ('ValueError', '3 is odd')}
+    d = res.to_dict()
+    assert [c['raised'] for c in d['calls']] == [None, {'type': 'ValueError', 'message': '3 is odd'}, None]
+    assert format_text(d).count('Raised ValueError: 3 is odd') == 1
+    md, said_md = format_markdown(d).split('**call '), md_code('Raised ValueError: 3 is odd')
+    assert [said_md in part for part in md[1:]] == [False, True, False]
+    tree = Tree(format_html(d))
+    calls = tree.select('details', 'tf-call')
+    assert len(calls) == 3
+    said = [e['text'] for e in tree.select('div', 'tf-raised')]
+    assert said == ['Raised ValueError: 3 is odd']
+    assert 'Raised ValueError: 3 is odd' in format_html(d).split('call 2 of 3')[1].split('call 3 of 3')[0]

@@ -270,6 +270,7 @@ def format_markdown(d, full=False, noise=False, max_values=6, collapse=True):
             caller = f"called from {md_code(call['stack'][-2])}" if len(call['stack']) > 1 else 'stack'
             out.append(f"<details><summary>{caller}</summary>\n\n{frames}\n\n</details>")
         out.append('| hits | source | values |\n|---:|:---|:---|\n' + '\n'.join(_md_row(*r) for r in _rows(call, **opts)))
+        if call.get('raised'): out.append(md_code(_raised(call['raised'])))
     if _outcome(d): out.append(md_code(_outcome(d)))
     return '\n\n'.join(out)
 
@@ -438,6 +439,7 @@ def format_html(d, full=False, noise=False, max_values=6, collapse=True):
     if len(calls) > 1: out.append(_html_summary(d))
     for i, call in enumerate(calls):
         body = (_html_stack(call['stack'], len(calls) == 1) if call['stack'] else '') + _html_lines(call, opts)
+        if call.get('raised'): body += f'<div class="tf-outcome tf-raised">{_code(_raised(call["raised"]))}</div>'
         if len(calls) == 1: out.append(body); continue
         caller = f': called from {_code(call["stack"][-2])}' if len(call['stack']) > 1 else ''
         out.append(f'<details class="tf-call"{" open" if not i else ""}><summary>call {i + 1} of {len(calls)}{caller}</summary>{body}</details>')
