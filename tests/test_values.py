@@ -291,3 +291,25 @@ def test_recursion_below_limit_untouched():
     def down(n): return down(n - 1) if n else 0
     with tracing(down, max_calls=10**6) as res: down(400)
     assert len(res) == 401 and res.incomplete is None
+
+def test_flat_lists_and_tuples_described_by_c_repr_as_by_the_walk(monkeypatch):
+    "`brepr`'s fast path for short lists and tuples of numbers, None and short strings gives what walking them gives."
+    import random
+    import tracefunc.values as V
+    rnd = random.Random(1234)
+    def item():
+        k = rnd.randrange(9)
+        if k == 0: return rnd.randrange(-10**19, 10**19)
+        if k == 1: return rnd.choice([0.1, -2.5, float('inf'), float('nan'), 1e300, -0.0])
+        if k == 2: return rnd.choice([True, False, None])
+        if k == 3: return ''.join(rnd.choice('ab\'"\\\n\x00é\u200b😀 ') for _ in range(rnd.randrange(0, 70)))
+        if k == 4: return [item() for _ in range(rnd.randrange(3))]
+        if k == 5: return tuple(item() for _ in range(rnd.randrange(3)))
+        return rnd.randrange(-1000, 1000) if k < 8 else 'x' * rnd.randrange(80)
+    values = [[item() for _ in range(rnd.randrange(12))] for _ in range(3000)]
+    values += [tuple(v) for v in values[:1000]] + [{'k': v} for v in values[:300]] + [dict(zip(v, v[::-1])) for v in values[:1000] if all(isinstance(x, (str, int, float, bool, type(None))) for x in v)]
+    widths = [rnd.choice([4, 10, 20, 50, 120]) for _ in values]
+    fast = [V.describe(v, w) for v, w in zip(values, widths)]
+    assert sum(isinstance(v, (list, tuple)) and len(v) <= V._FLAT_ITEMS and V._flat(v) for v in values) > 500
+    monkeypatch.setattr(V, '_FLAT_ITEMS', -1)   # every container walked item by item
+    assert [V.describe(v, w) for v, w in zip(values, widths)] == fast

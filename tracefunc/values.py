@@ -98,6 +98,8 @@ def brepr(v, n, _busy=None, safe=False):
     t = type(v)
     if t is str or t is bytes: return repr(v) if len(v) <= n else _text_prefix(v, n)
     if t in _SCALARS: return repr(v)
+    if (t is list or t is tuple) and len(v) <= _FLAT_ITEMS and _flat(v): return repr(v)
+    if t is dict and len(v) <= _FLAT_ITEMS and _flat(v) and _flat(dict.values(v)): return repr(v)
     how, base = _HOW.get(t), t
     if how is None:
         found = _how(t)
@@ -109,6 +111,20 @@ def brepr(v, n, _busy=None, safe=False):
     busy.add(id(v))
     try: return how(v, base, n, busy, safe)
     finally: busy.discard(id(v))
+
+# %% ../nbs/01_values.ipynb #adf44e3b
+_FLAT_ITEMS, _FLAT_STR, _FLAT_INT = 8, 60, 10**18   # at most so many items, strings so long, ints so big
+
+def _flat(v):
+    "Are the items of `v` (a list, a tuple, a dict's keys or values) only numbers, None and short strings (exact types)?"
+    for x in v:   # (exact types: iterating them calls nothing of the program's)
+        t = type(x)
+        if t is str:
+            if len(x) > _FLAT_STR: return False
+        elif t is int:
+            if not -_FLAT_INT < x < _FLAT_INT: return False
+        elif t is not float and t is not bool and x is not None: return False
+    return True
 
 # %% ../nbs/01_values.ipynb #065b42a4
 def _seq(items, opn, cls, n, busy, safe, pairs=False):
