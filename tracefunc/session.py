@@ -139,19 +139,21 @@ def stop(self:Session):
     self.stop_frame = self.hot = None   # the caller's frame and the callbacks' namespace hold this session: break the cycles
 
 @patch
+def settled(self:Session):
+    "Is the session running and sound, with no frame of its code followed, none closing, nothing turned dark or capped?"
+    return (self.tool is not None and self.armed and self.failure is None and not self.frames and not self.closing
+            and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
+
+@patch
 def untouched(self:Session):
     "Has the running session seen nothing yet: no call recorded, no frame of its code followed, nothing silenced or turned off?"
-    return (self.tool is not None and self.armed and not self.calls and not self.frames and self.failure is None
-            and not self.silenced and not self.closing
-            and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
+    return not self.calls and not self.silenced and self.settled()
 
 # %% ../nbs/04_session.ipynb #223d5ce2
 @patch
 def rounds_on(self:Session):
     "Can the running session go on into a new round of calls: armed and sound, every call over, nothing dark or capped?"
-    return (self.tool is not None and self.armed and self.failure is None and not self.active and not self.frames
-            and not self.closing and not self.abandoned
-            and not any(r.stack or r.frames or r.dark or r.capped or r.ud or r.shade for r in self.runs.values()))
+    return not self.active and not self.abandoned and self.settled()
 
 @patch
 def new_round(self:Session):
@@ -270,20 +272,21 @@ class tracing:
         sess, self.sess = self.sess, None
         sess.stop()
         if isinstance(exc, Exception): self.res.exc = exc
-        self._fill(self.res, sess)
+        self.fill(self.res, sess)
         return False
 
-    def _fill(self, res, sess):
+    def fill(self, res, sess):
+        "Fill `TraceResults` `res` with the results of session `sess` and what its reports need (lines, function, limits)."
         res.extend(sess.results(self.incl_unhit))
         res.lines, res.func, res.incomplete = sess.index.lines, self.func, sess.failure
         res.keep, res.max_samples = self.opts['keep'], self.opts['max_samples']
+        return res
 
     def next_round(self):
         "`(results, raises)` so far, as leaving the block would give them, while tracing goes on (see `Session.new_round`); or None."
         sess = self.sess
         if sess is None or not sess.rounds_on(): return None
-        res, raised = TraceResults(), sess.raises()
-        self._fill(res, sess)
+        res, raised = self.fill(TraceResults(), sess), sess.raises()
         return (res, raised) if sess.new_round() else None
 
     def __enter__(self): return self._enter(sys._getframe(1))

@@ -302,27 +302,27 @@ def stop(self:TargetSet,
             except Exception: got = None   # (then it ends, as below)
             if got is not None:
                 self.tracers[t] = (tr, res)
-                out[t], raised = got
-                out[t][:] = [(cut_stack(s, self.cut or _own_frame, ARM_BASE, root, first), d) for s, d in out[t]]
-                out[t].raised = raised
+                out[t] = _cut_stacks(*got, self.cut or _own_frame, root, first)
                 continue
         if tr is not None:
             try:
                 sess = tr.sess
                 tr.__exit__(None, None, None)
-                res[:] = [(cut_stack(s, self.cut or _own_frame, ARM_BASE, root, first), d) for s, d in res]
-                res.raised = sess.raises()   # (by each call's place in `res`: its report and its data say it)
+                _cut_stacks(res, sess.raises(), self.cut or _own_frame, root, first)
             except Exception as e: res = f'not traced: tracefunc failed: {type(e).__name__}: {e}'
         out[t] = res
     return out
 
+def _cut_stacks(res, raised, cut, root, first):
+    "`res`, its stacks cut (see `cut_stack`), with `raised`: what each call raised, by its place in `res`."
+    res[:] = [(cut_stack(s, cut, ARM_BASE, root, first), d) for s, d in res]
+    res.raised = raised   # (its report and its data say it)
+    return res
+
 def _no_calls(tr):
     "The results `tracing` block `tr` would give if it ended now, having seen no call."
     from tracefunc.session import TraceResults
-    res = TraceResults()
-    res.lines, res.func, res.incomplete = tr.sess.index.lines, tr.func, None
-    res.keep, res.max_samples = tr.opts['keep'], tr.opts['max_samples']
-    return res
+    return tr.fill(TraceResults(), tr.sess)
 
 # %% ../nbs/10_targets.ipynb #6dc0556b
 ARM_BASE = os.path.dirname(TargetSet.arm.__code__.co_filename)   # the stack paths `tracing` writes are relative to it
