@@ -152,17 +152,19 @@ def test_keyboard_interrupt_exits_as_ctrl_c(prog):
                         cwd=prog, capture_output=True, text=True, timeout=60)
     assert sh.stdout.splitlines()[-1] == '130'
 
+WAIT = '''
+    import time
+    def tick(i):
+        return i + 1
+    n = 0
+    while True:
+        n = tick(n)
+        if n == 3: print('ready', flush=True)
+        time.sleep(0.01)
+    '''   # a program that runs until it is stopped, saying 'ready' once its target ran 3 times
+
 def test_sigint_while_running(tmp_path):
-    write(tmp_path, 'wait.py', '''
-        import sys, time
-        def tick(i):
-            return i + 1
-        n = 0
-        while True:
-            n = tick(n)
-            if n == 3: print('ready', flush=True)
-            time.sleep(0.01)
-        ''')
+    write(tmp_path, 'wait.py', WAIT)
     # (SIGINT as a terminal leaves it: a shell without job control starts background jobs, such as `.ci/run`'s, with
     # SIGINT ignored, and Python then installs no handler of its own)
     p = subprocess.Popen([sys.executable, '-m', 'tracefunc', '-t', 'tick', '-n', '2', 'wait.py'], cwd=tmp_path,
@@ -390,16 +392,7 @@ def test_output_path_is_fixed_before_the_program_runs(tmp_path):
 
 def test_sigterm_writes_the_reports_then_ends_the_process_by_it(tmp_path):
     "A SIGTERM (kill, a job system stopping the job): the reports so far are written, then the process ends by SIGTERM as untraced."
-    write(tmp_path, 'wait.py', '''
-        import time
-        def tick(i):
-            return i + 1
-        n = 0
-        while True:
-            n = tick(n)
-            if n == 3: print('ready', flush=True)
-            time.sleep(0.01)
-        ''')
+    write(tmp_path, 'wait.py', WAIT)
     plain = subprocess.Popen([sys.executable, 'wait.py'], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     p = subprocess.Popen([sys.executable, '-m', 'tracefunc', '-t', 'tick', '-n', '2', 'wait.py'], cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

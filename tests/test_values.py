@@ -295,7 +295,6 @@ def test_recursion_below_limit_untouched():
 def test_flat_lists_and_tuples_described_by_c_repr_as_by_the_walk(monkeypatch):
     "`brepr`'s fast path for short lists and tuples of numbers, None and short strings gives what walking them gives."
     import random
-    import tracefunc.values as V
     rnd = random.Random(1234)
     def item():
         k = rnd.randrange(9)
@@ -309,7 +308,7 @@ def test_flat_lists_and_tuples_described_by_c_repr_as_by_the_walk(monkeypatch):
     values = [[item() for _ in range(rnd.randrange(12))] for _ in range(3000)]
     values += [tuple(v) for v in values[:1000]] + [{'k': v} for v in values[:300]] + [dict(zip(v, v[::-1])) for v in values[:1000] if all(isinstance(x, (str, int, float, bool, type(None))) for x in v)]
     widths = [rnd.choice([4, 10, 20, 50, 120]) for _ in values]
-    fast = [V.describe(v, w) for v, w in zip(values, widths)]
-    assert sum(isinstance(v, (list, tuple)) and len(v) <= V._FLAT_ITEMS and V._flat(v) for v in values) > 500
-    monkeypatch.setattr(V, '_FLAT_ITEMS', -1)   # every container walked item by item
-    assert [V.describe(v, w) for v, w in zip(values, widths)] == fast
+    fast = [tv.describe(v, w) for v, w in zip(values, widths)]
+    assert sum(isinstance(v, (list, tuple)) and len(v) <= tv._FLAT_ITEMS and tv._flat(v) for v in values) > 500
+    monkeypatch.setattr(tv, '_FLAT_ITEMS', -1)   # every container walked item by item
+    assert [tv.describe(v, w) for v, w in zip(values, widths)] == fast
