@@ -75,7 +75,7 @@ LANDING = -2   # `FrameState.mark` of a frame an exception just landed in (never
 class FrameState:
     "Where one frame of a recorded call is: its current line and its pending samples."
     __slots__ = ('frame', 'trace', 'hits', 'left', 'table', 'cur', 'mark', 'prov', 'prov_line', 'outer', 'root', 'held',
-                 'last', 'gone')
+                 'last', 'gone', 'lent')
     def __init__(self, frame, trace, table, outer=None, root=False):
         # frame: the running frame, None once it ended (a frame object would keep its locals alive);
         # outer: the state of the frame whose names a nested code object reads (see `lookup`)
@@ -89,6 +89,7 @@ class FrameState:
         # traceback entry of an exception it re-raised (see `_on_reraise`: ids and offsets never meet), or `LANDING`
         self.prov = self.mark = None
         self.gone = None   # once the frame is over: descriptions of the names nested code reads from it (see `finish`)
+        self.lent = False  # whether a frame of nested code was recorded with this one as its `outer`
 
 # %% ../nbs/03_handlers.ipynb #b367d935
 def unreported(chain, cur, skips=None, via=None):
@@ -343,6 +344,9 @@ else:
         "A read-only view of `frame`'s local variables (on 3.12, without touching `frame.f_locals`)."
         return frame.f_locals if _get_var is None else _FrameVars(frame)
 
+# 3.12: `sample` reads a local variable with one C call, not through a `_FrameVars` (whose method is a call more)
+_GET_VAR = _get_var if sys.version_info < (3, 13) else None
+
 # %% ../nbs/03_handlers.ipynb #75c8a0e3
 def lookup(frame, name, where, outer):
     "The value `name` has in `frame` (looked up as `where` says; `outer` is the enclosing frame), or `_MISSING`."
@@ -361,14 +365,19 @@ def lookup(frame, name, where, outer):
 def sample(st, li, width, reprs='all'):
     "Describe the current values of line `li`'s names in the frame of `st` (see `describe`)."
     f, out, loc, o = st.frame, [], None, st.outer
-    for name, where in st.table.specs[li]:
-        if where is OUTER and o is not None and o.frame is None:   # the enclosing frame is over: its names as it left them
-            out.append(o.gone.get(name, UNAVAILABLE) if o.gone else UNAVAILABLE)
-            continue
+    for name, where in st.table.specs[li]:   # (the two common kinds of name inlined: `lookup` is a call more)
         try:
             if where is FAST:
-                if loc is None: loc = fast_locals(f)
-                v = loc.get(name, _MISSING)
+                if _GET_VAR is not None: v = _GET_VAR(f, name)   # (raises NameError when unbound)
+                else:
+                    if loc is None: loc = fast_locals(f)
+                    v = loc.get(name, _MISSING)
+            elif where is GLOBAL:
+                v = f.f_globals.get(name, _MISSING)
+                if v is _MISSING: v = f.f_builtins.get(name, _MISSING)
+            elif where is OUTER and o is not None and o.frame is None:   # the enclosing frame is over: its names as it left them
+                out.append(o.gone.get(name, UNAVAILABLE) if o.gone else UNAVAILABLE)
+                continue
             else: v = lookup(f, name, where, o.frame if o is not None else None)
         except Exception: v = _MISSING
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width, reprs))
@@ -604,7 +613,9 @@ def on_start(self:Recorder, code, offset):
         while g is not None and id(g.f_code) not in self.runs: g = g.f_back
         if g is not None:
             owner = self.frames.get(g)
-            if owner is not None: st = self.frames[f] = FrameState(f, owner.trace, t, outer=owner)
+            if owner is not None:
+                st = self.frames[f] = FrameState(f, owner.trace, t, outer=owner)
+                owner.lent = True
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
             st = self.frames[f] = FrameState(f, tr, t, outer=tr.top)
@@ -622,7 +633,9 @@ def finish(self:Recorder, st, provisional=False):
     "Frame state `st` returned or unwound (or was let go of, `provisional`): close its line; disarm once every recorded call is over."
     self.leave(st, st.cur, provisional)
     if self.closing: self.closing[:] = [c for c in self.closing if c is not st]
-    if self.outer_names:   # a generator it made may run on: keep what its names held, as descriptions
+    # a generator it made may run on: keep what its names held, as descriptions (a root frame's generators may start
+    # after it ended, see `on_start`; another frame's only while it runs)
+    if self.outer_names and (st.root or st.lent):
         loc = fast_locals(st.frame)
         st.gone = {n: describe(v, self.width, self.reprs) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
     st.frame = None
@@ -984,8 +997,9 @@ def _on_throw(code, offset, exc):
         if st is None:
             if not abandoned or (st := revive(code, f)) is None: return
         if code is root_code and root.dark: root.relight()
-        if isinstance(exc, GeneratorExit):   # (its yields may have gone quiet: they must report now)
-            closing.append(st); M.restart_events()
+        if isinstance(exc, GeneratorExit):   # its yields may have gone quiet: they must report now, if it can go on
+            closing.append(st)               # (a generator expression cannot: it has no `try` or `with` to catch the exit)
+            if st.table.catches: M.restart_events()
     except BaseException as e: return fail(e, 'PY_THROW', code, offset)
 
 # %% ../nbs/03_handlers.ipynb #d4f1527f

@@ -354,6 +354,7 @@ class CodeTable:
     unwinds: tuple = ()   # the same before an exception leaves the frame
     reraises: frozenset = frozenset()   # RERAISE offsets that pass on an exception the frame handled (`except*`)
     landings: frozenset = frozenset()   # entries whose riders depend on how an exception came (see `Recorder.landing`)
+    catches: bool = True  # its statements may catch an exception (`try`, `with`): closed, a generator of it may yield again
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -1154,6 +1155,12 @@ def _reraises(d):
     return frozenset(next((i.offset for i in ins[d.by_off[ins[j].argval]:] if i.opname == 'RERAISE'), -1) for j in jumps)
 
 # %% ../nbs/00_indexer.ipynb #5a949efe
+_CATCHERS = (ast.Try, ast.TryStar, ast.With, ast.AsyncWith)
+
+def _catches(node):
+    "May the code of `node` catch an exception: holds it a `try` or a `with` (nested code's counted too: the cautious answer)?"
+    return any(isinstance(n, _CATCHERS) for n in ast.walk(node))
+
 def code_table(code, node, lines, parent=None):
     "Build the `CodeTable` of `code`, whose AST node is `node`, given the `lines` it holds."
     d = _drafted(code, node, lines)
@@ -1173,7 +1180,7 @@ def code_table(code, node, lines, parent=None):
                      rides=d.rides, silent=d.silent, quiet=d.quiet, yields=yields, sends=sends,
                      send_resumes=_send_resumes(ins), skips=d.skips, lines_at=lines_at, heads=d.heads, setups=d.setups,
                      branches=d.branches, via=d.via, returns=d.tails.get('end', ()), unwinds=d.tails.get('unwind', ()),
-                     reraises=_reraises(d), landings=d.landings)
+                     reraises=_reraises(d), landings=d.landings, catches=_catches(node))
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)

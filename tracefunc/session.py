@@ -187,7 +187,7 @@ def results(self:Session, incl_unhit=False):
         for l in (lines if incl_unhit else itertools.compress(lines, tr.hits)):
             h = tr.hits[l.idx]
             s = tr.samples.get(l.idx, ())
-            d[l.key] = (h, {n: [v[i] for v in s] for i, n in enumerate(l.names)})
+            d[l.key] = (h, dict(zip(l.names, map(list, zip(*s)))) if s else {n: [] for n in l.names})   # (samples by name)
         out.append((tr.stack, d))
     return out
 

@@ -72,6 +72,11 @@ _GUARDED = set()   # the describers whose C repr shows `...` where a value is in
 _INHERITED = set()   # the describers that also describe a subclass keeping its base's repr
 _SCALARS = {int, float, bool, type(None), complex}   # (the most sampled values: no need to look further)
 _AGAIN = {list: '[...]', dict: '{...}', tuple: '(...)', collections.deque: '[...]'}
+_flags, _HEAP = type.__dict__['__flags__'].__get__, 1 << 9   # (`Py_TPFLAGS_HEAPTYPE`: a class made at run time)
+
+def _plain(v, t, n, busy, safe):
+    "A value of a built-in type that `brepr` has no describer for: its `repr` (see `_leaf`)."
+    return _leaf(v, safe)
 
 def _how(t):
     "`(describer, base)` for a subclass `t` of a built-in whose repr it keeps (`base`: the built-in), or None."
@@ -103,7 +108,9 @@ def brepr(v, n, _busy=None, safe=False):
     how, base = _HOW.get(t), t
     if how is None:
         found = _how(t)
-        if found is None: return _leaf(v, safe)
+        if found is None:
+            if not _flags(t) & _HEAP: _HOW[t] = _plain   # a built-in or C type: its repr cannot change, look it up once
+            return _leaf(v, safe)
         how, base = found
     if how not in _GUARDED: return how(v, base, n, _busy, safe)
     busy = _busy if _busy is not None else set()
@@ -242,6 +249,10 @@ def _method(v, t, n, busy, safe):
     head = f'<bound method {f.__qualname__} of '
     return head if n < len(head) else head + brepr(v.__self__, n - len(head), busy, safe) + '>'
 
+def _function(v, t, n, busy, safe):
+    "A Python function: `<function qualname>`, its C repr without the address, built without the pattern."
+    return '<function ' + v.__qualname__ + '>'
+
 def _module(v, t, n, busy, safe):
     "A module; with `safe`, `<module 'name' from 'path'>` read from its namespace (its repr is importlib's Python code)."
     if not safe: return _leaf(v)
@@ -257,7 +268,8 @@ def _weakref(v, t, n, busy, safe):
     o = v()
     return '<weakref; dead>' if o is None else f"<weakref; to {_type_name(type(o))!r}>"
 
-_HOW.update({types.MethodType: _method, types.ModuleType: _module, weakref.ref: _weakref}); _INHERITED.add(_module)
+_HOW.update({types.MethodType: _method, types.FunctionType: _function, types.ModuleType: _module, weakref.ref: _weakref})
+_INHERITED.add(_module)
 
 # %% ../nbs/01_values.ipynb #0b81e536
 def _failed(e, safe):
