@@ -127,3 +127,16 @@ def test_json_encoder_callbacks_stay_within_a_bound(counted):
     res = tracefunc(bench.encode, *recs, target_func=json.encoder._make_iterencode)
     assert res.ret == bench.encode(*recs) and res.exc is None
     assert sum(counted.values()) < 44_000, counted
+
+def test_closing_a_generator_expression_restarts_no_events(monkeypatch):
+    "`all()` leaves its generator expression suspended, and it is closed: it cannot catch that, so nothing need report again."
+    restarts = []
+    real = M.restart_events
+    monkeypatch.setattr(M, 'restart_events', lambda: restarts.append(1) or real())
+    def f(xs):
+        return [all(x < k for x in xs) for k in range(5)]
+    res = tracefunc(f, [1, 2, 3])
+    assert res.ret == [False, False, False, False, True]
+    assert len(restarts) == 1, restarts   # (the session's start alone)
+    assert {k: v[0] for k, v in res[0][1].items()} == {'return [all(x < k for x in xs) for k in range(5)]': 1,
+        '[all(x < k for x in xs) for k in range(5)]': 5, '(x < k for x in xs)': 10}   # (1 + 1 + 2 + 3 + 3 elements)
