@@ -387,7 +387,7 @@ def sample(st, li, width, reprs='all'):
 class Recorder:
     "What the callbacks record into: one traced function's runs, its recorded calls and the states of their frames."
     def __init__(self, func, *, max_calls=10, max_samples=10, width=50, keep='first', reprs='all',
-                 stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True):
+                 stop=None, keep_stop=False, outermost=None, base=None, stacks=True, quiet=True, edge=None):
         code = func if isinstance(func, types.CodeType) else func.__code__   # a code object: armed before its function exists
         self.index = func_index(code)
         n = len(self.index.lines)
@@ -402,6 +402,7 @@ class Recorder:
         self.max_calls, self.max_samples, self.keep = max_calls, max_samples, keep
         self.width, self.reprs = width, reprs
         self.stop_frame, self.keep_stop, self.outermost, self.base, self.stacks = stop, keep_stop, outermost, base, stacks
+        self.edge = edge   # `(qualname, path)` -> whether stacks end below that frame (a test runner's: see `stack_str`)
         self.frames, self.calls, self.active, self.armed = {}, [], 0, False   # (`armed`: set by the session, see `arm`)
         self.counting = threading.Lock()   # `active`, the recorded calls running: threads may start and end them at once
         self.switching = threading.RLock()   # silencing and waking events (`quiet`, `wake`): threads may do both at once
@@ -600,7 +601,7 @@ def on_start(self:Recorder, code, offset):
         try: _down(HEADROOM)   # (see `tracefunc.places.HEADROOM`)
         except RecursionError: return self.fail(RecursionError(TOO_DEEP), 'PY_START', code, offset)
         with self.counting: self.active += 1   # (before the call is listed: see `finish`)
-        stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base) if self.stacks else ''
+        stack = stack_str(f, self.stop_frame, self.keep_stop, self.outermost, self.base, self.edge) if self.stacks else ''
         tr = CallTrace(stack, len(self.index.lines), self.max_samples, self.keep, len(self.slots))
         tr.order = order
         self.calls.append(tr)

@@ -51,11 +51,12 @@ def frame_line(f, base=None):
     c = f.f_code
     return f"{c.co_qualname} ({location(short_path(c.co_filename, base), f.f_lineno)})"
 
-def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None):
-    "The stack above `frame`, outermost first, cut at frame `stop` (kept or not) and at the outermost frame of code `outermost`."
+def stack_str(frame, stop=None, keep_stop=False, outermost=None, base=None, edge=None):
+    "The stack above `frame`, outermost first: up to frame `stop` (kept or not), to the outermost frame of code `outermost`, below the first frame `edge(qualname, path)` is true of."
     chain = []
     f = frame
     while f is not None and f is not stop:
+        if edge is not None and edge(f.f_code.co_qualname, f.f_code.co_filename): f = None; break   # (a test runner's frames)
         chain.append(f)
         f = f.f_back
     if f is not None and keep_stop: chain.append(f)

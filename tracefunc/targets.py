@@ -271,6 +271,7 @@ def arm(self:TargetSet, t):
     try:
         tr = tracing(t.obj, **self.opts)
         self.tracers[t] = (tr, tr.__enter__())
+        tr.sess.edge = self.cut or _own_frame   # stacks end where `stop` cuts them: no need to write the frames above
     except RuntimeError as e: self.tracers[t] = (None, f'not traced: {e}')   # no free tool id
     except Exception as e:   # a class, a C function, code without source (ValueError, TypeError), or a failure of tracefunc
         t.obj, t.problem = None, f'cannot be traced: {e}' if isinstance(e, (ValueError, TypeError)) else f'cannot be traced: {type(e).__name__}: {e}'
