@@ -176,3 +176,17 @@ def test_two_generator_expressions_consumed_in_turn():
     check_invariant(res)
     assert d['(i for i in range(n))'] == (3, {'i': [('int', '0'), ('int', '1'), ('int', '2')], 'range': [('type', "<class 'range'>")] * 3, 'n': [('int', '3')] * 3})
     assert d['(j * 10 for j in range(n))'] == (3, {'j': [('int', '0'), ('int', '1'), ('int', '2')], 'range': [('type', "<class 'range'>")] * 3, 'n': [('int', '3')] * 3})
+
+def lend_inner(xs):
+    def inner(ys):
+        g = (y * 2 for y in ys)
+        next(g)
+        return g
+    g = inner(xs)
+    return list(g)
+
+def test_genexp_of_nested_function_runs_on_after_it_returned():
+    "A generator expression started in a nested function reads its first iterable as that function left it, after it returned."
+    res = tracefunc(lend_inner, [1, 2, 3])
+    assert res.ret == [4, 6]
+    assert only(res)['(y * 2 for y in ys)'] == (3, {'y': v(1, 2, 3), 'ys': rep([1, 2, 3], 3)})

@@ -411,8 +411,12 @@ class Recorder:
         self.claims = itertools.count()   # the order of the recorded calls (see `on_start`)
         self.closing = []     # states of recorded generator frames being closed (see `_on_yield`)
         self.abandoned = {}   # id(frame) -> the state of a generator that ignored `GeneratorExit` (see `revive`)
-        # names that nested code reads from an enclosing frame (a generator expression's first iterable)
-        self.outer_names = tuple(dict.fromkeys(n for t in self.index.tables for sp in t.specs.values() for n, w in sp if w is OUTER))
+        # names that nested code reads from an enclosing frame (a generator expression's first iterable): all of them, and
+        # by code object (`id`) those its own nested code objects read (what its frames lend, see `finish`)
+        reads = {t.code: tuple(dict.fromkeys(n for sp in t.specs.values() for n, w in sp if w is OUTER)) for t in self.index.tables}
+        self.outer_names = tuple(dict.fromkeys(n for names in reads.values() for n in names))
+        self.lends = {id(c): tuple(dict.fromkeys(n for k in c.co_consts if type(k) is types.CodeType for n in reads.get(k, ())))
+                      for c in reads}
         self.feeds, self.silenced, self.wakes = {}, [], []   # (see `feed`)
         if quiet: self.feed()
 
@@ -635,10 +639,11 @@ def finish(self:Recorder, st, provisional=False):
     self.leave(st, st.cur, provisional)
     if self.closing: self.closing[:] = [c for c in self.closing if c is not st]
     # a generator it made may run on: keep what its names held, as descriptions (a root frame's generators may start
-    # after it ended, see `on_start`; another frame's only while it runs)
-    if self.outer_names and (st.root or st.lent):
+    # after it ended, see `on_start`, and read any of them; another frame's only while it runs, and only its own)
+    names = self.outer_names if st.root else self.lends[id(st.table.code)] if st.lent else ()
+    if names:
         loc = fast_locals(st.frame)
-        st.gone = {n: describe(v, self.width, self.reprs) for n in self.outer_names if (v := loc.get(n, _MISSING)) is not _MISSING}
+        st.gone = {n: describe(v, self.width, self.reprs) for n in names if (v := loc.get(n, _MISSING)) is not _MISSING}
     st.frame = None
     if st.root:
         with self.counting:   # (`-=` is three steps, and another thread may start a call between them)
