@@ -365,7 +365,7 @@ def lookup(frame, name, where, outer):
 def sample(st, li, width, reprs='all'):
     "Describe the current values of line `li`'s names in the frame of `st` (see `describe`)."
     f, out, loc, o = st.frame, [], None, st.outer
-    for name, where in st.table.specs[li]:   # (the two common kinds of name inlined: `lookup` is a call more)
+    for name, where in st.table.specs[li]:   # (the three common kinds of name inlined: `lookup` is a call more)
         try:
             if where is FAST:
                 if _GET_VAR is not None: v = _GET_VAR(f, name)   # (raises NameError when unbound)
@@ -375,9 +375,12 @@ def sample(st, li, width, reprs='all'):
             elif where is GLOBAL:
                 v = f.f_globals.get(name, _MISSING)
                 if v is _MISSING: v = f.f_builtins.get(name, _MISSING)
-            elif where is OUTER and o is not None and o.frame is None:   # the enclosing frame is over: its names as it left them
-                out.append(o.gone.get(name, UNAVAILABLE) if o.gone else UNAVAILABLE)
-                continue
+            elif where is OUTER:
+                g = o.frame if o is not None else None
+                if g is None and o is not None:   # the enclosing frame is over: its names as it left them
+                    out.append(o.gone.get(name, UNAVAILABLE) if o.gone else UNAVAILABLE)
+                    continue
+                v = _MISSING if g is None else _GET_VAR(g, name) if _GET_VAR is not None else fast_locals(g).get(name, _MISSING)
             else: v = lookup(f, name, where, o.frame if o is not None else None)
         except Exception: v = _MISSING
         out.append(UNAVAILABLE if v is _MISSING else describe(v, width, reprs))
