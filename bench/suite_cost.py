@@ -10,6 +10,8 @@ test. The variants on the generated suite (`--tests` tests, nine in ten of them 
 - `plain`: `pytest` (the plugin is loaded by its entry point, and inert)
 - `called`: `--tracefunc tabular:render`, the function most tests call (generator expressions, a nested function)
 - `never called`: `--tracefunc tabular:unused`, a function of the same module that no test calls
+- `called, no samples`: `called` with `--tracefunc-samples 0`: the counts alone, no value described (what the events,
+  the frames' bookkeeping and the plugin cost without the samples)
 - `called, -n 2` (with `--xdist`, when pytest-xdist is installed): `called` on two workers, next to `plain -n 2`
 
     python bench/suite_cost.py                       # 7 rounds of the generated suite of 400 tests
@@ -153,8 +155,9 @@ def generated(a):
     with tempfile.TemporaryDirectory() as d:
         Path(d, 'tabular.py').write_text(textwrap.dedent(TARGET).lstrip())
         Path(d, 'test_tabular.py').write_text(TESTS.replace('{called}', str(called)).replace('{other}', str(a.tests - called)).lstrip())
-        variants = {'plain': [], 'called': ['--tracefunc', 'tabular:render'], 'never called': ['--tracefunc', 'tabular:unused']}
-        base_of = {'called': 'plain', 'never called': 'plain'}
+        variants = {'plain': [], 'called': ['--tracefunc', 'tabular:render'], 'never called': ['--tracefunc', 'tabular:unused'],
+                    'called, no samples': ['--tracefunc', 'tabular:render', '--tracefunc-samples', '0']}
+        base_of = {'called': 'plain', 'never called': 'plain', 'called, no samples': 'plain'}
         if a.xdist:
             variants.update({'plain -n 2': ['-n', '2'], 'called -n 2': ['-n', '2', '--tracefunc', 'tabular:render']})
             base_of['called -n 2'] = 'plain -n 2'

@@ -126,10 +126,12 @@ TraceTests.pytest_collection_finish = _collected
 def _finish(self, item):
     "Stop tracing `item`'s test and attach a section per target it called (and write them to the JSON directory)."
     if not self.ts.running: return
-    results = self.ts.stop(first=_test_frame(item), keep_idle=True)
-    targets = self.ts.targets
-    called = [not isinstance(r := results.get(t), (str, type(None))) and len(r) > 0 for t in targets]
     shown = self.passes_shown or any(r is not None and r.failed for r in self.reports.values())
+    # results only where a section or a file shows them: else the number of calls says enough (for the summary)
+    want = shown or bool(self.json_dir)
+    results = self.ts.stop(first=_test_frame(item) if want else None, keep_idle=True, counts=not want)
+    targets = self.ts.targets
+    called = [_calls(results.get(t)) > 0 for t in targets]
     sections = [(f'tracefunc {t}', str(results[t])) for t, c in zip(targets, called) if c and shown]
     info = dict(called=called, written=0, json_error=None, sections=sections, pid=os.getpid(),
                 notes=[None if c else self.note(t) for t, c in zip(targets, called)],
@@ -142,6 +144,10 @@ def _finish(self, item):
     if down is not None: down.tracefunc = info
     else: self.tally(info)   # (the protocol ended without a teardown report)
 TraceTests.finish = _finish
+
+def _calls(res):
+    "How many calls results `res` of a target (from `TargetSet.stop`: results, their number, a string or None) hold."
+    return 0 if res is None or isinstance(res, str) else res if isinstance(res, int) else len(res)
 
 def _shown(reports):
     "Of a test's reports by phase, the one pytest shows for it: the call's, or the setup's when the setup failed."

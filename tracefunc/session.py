@@ -282,12 +282,12 @@ class tracing:
         res.keep, res.max_samples = self.opts['keep'], self.opts['max_samples']
         return res
 
-    def next_round(self):
-        "`(results, raises)` so far, as leaving the block would give them, while tracing goes on (see `Session.new_round`); or None."
+    def next_round(self, results=True):
+        "`(results, raises)` so far, as leaving the block would give them, while tracing goes on (see `Session.new_round`); or None. Without `results`, `(number of calls, None)`."
         sess = self.sess
         if sess is None or not sess.rounds_on(): return None
-        res, raised = self.fill(TraceResults(), sess), sess.raises()
-        return (res, raised) if sess.new_round() else None
+        got = (self.fill(TraceResults(), sess), sess.raises()) if results else (len(sess.calls), None)
+        return got if sess.new_round() else None
 
     def __enter__(self): return self._enter(sys._getframe(1))
     def __exit__(self, typ, exc, tb): return self._exit(exc)

@@ -285,9 +285,10 @@ def arm(self:TargetSet, t):
 @patch
 def stop(self:TargetSet,
          first=None, # `(qualname, path)` of the frame stacks start at when they have it (see `cut_stack`)
-         keep_idle=False # leave running the sessions that saw no call, or whose calls are over (`Session.new_round`): the next `start` goes on with them
+         keep_idle=False, # leave running the sessions that saw no call, or whose calls are over (`Session.new_round`): the next `start` goes on with them
+         counts=False # only the number of recorded calls per target, instead of its `TraceResults` (none built)
         ):
-    "Stop every trace: `{target: TraceResults}` for each target armed since `start` (a string when it could not be)."
+    "Stop every trace: `{target: TraceResults}` (or its number of calls) for each target armed since `start` (a string when it could not be)."
     self.running = False
     self.watch.uninstall()
     self.watch.pending = []
@@ -296,14 +297,14 @@ def stop(self:TargetSet,
     for t, (tr, res) in tracers.items():
         if tr is not None and keep_idle and tr.sess.untouched():
             self.tracers[t] = (tr, res)
-            out[t] = _no_calls(tr)
+            out[t] = 0 if counts else _no_calls(tr)
             continue
         if tr is not None and keep_idle:   # calls all over: their results, and the session goes on into the next test
-            try: got = tr.next_round()
+            try: got = tr.next_round(results=not counts)
             except Exception: got = None   # (then it ends, as below)
             if got is not None:
                 self.tracers[t] = (tr, res)
-                out[t] = _cut_stacks(*got, self.cut or _own_frame, root, first)
+                out[t] = got[0] if counts else _cut_stacks(*got, self.cut or _own_frame, root, first)
                 continue
         if tr is not None:
             try:
@@ -311,7 +312,7 @@ def stop(self:TargetSet,
                 tr.__exit__(None, None, None)
                 _cut_stacks(res, sess.raises(), self.cut or _own_frame, root, first)
             except Exception as e: res = f'not traced: tracefunc failed: {type(e).__name__}: {e}'
-        out[t] = res
+        out[t] = len(res) if counts and not isinstance(res, str) else res
     return out
 
 def _cut_stacks(res, raised, cut, root, first):
