@@ -233,6 +233,27 @@ def test_a_session_goes_on_from_test_to_test_and_each_gets_what_a_new_session_wo
     ids = {}
     assert [ids.setdefault(id(x), len(ids)) for x in kept_sessions] == [0, 0, 0, 0, 1, 1, 1, 1, 1]
 
+def test_counts_only_where_results_are_not_wanted(mods):
+    "`stop(counts=True)` (the plugin's passing tests that nobody sees): the number of each test's calls, no results built;"
+    " the tests after it get what they would have got anyway."
+    mods('rounds_cnt', ROUNDS)
+    import rounds_cnt as m
+    tests = [lambda: m.f(30), lambda: m.f(2), lambda: m.f(-1), lambda: [m.f(k) for k in range(5)], lambda: m.boom(7),
+             lambda: m.f(30), lambda: None, lambda: m.f(1)]
+    ts = TargetSet([parse_target('rounds_cnt:f', bare=False)], max_calls=3)
+    t, counts, full = ts.targets[0], [], []
+    for k, test in enumerate(tests):
+        ts.start()
+        try: test()
+        except ValueError: pass
+        r = ts.stop(first=('_rounds', __file__), keep_idle=True, counts=k % 2 == 0)
+        (counts if k % 2 == 0 else full).append(r[t] if k % 2 == 0 else ts.record(t, r))
+    ts.stop()
+    assert counts == [1, 1, 1, 0]   # (f(30), f(-1), boom(7), nothing)
+    fresh, _ = _rounds('rounds_cnt:f', tests, keep_idle=False)
+    strip = lambda rec: [(c['lines'], c['raised']) for c in rec['calls']]   # (the stacks start elsewhere here)
+    assert [strip(r) for r in full] == [strip(r) for r in fresh[1::2]] and [len(r['calls']) for r in full] == [1, 3, 1, 1]
+
 def test_a_frame_of_the_target_left_suspended_ends_the_session_after_its_test(mods):
     "A generator of the target suspended when its test ends may resume in any later test: that session stops, as before."
     mods('rounds_gen', ROUNDS)
