@@ -190,3 +190,16 @@ def test_genexp_of_nested_function_runs_on_after_it_returned():
     res = tracefunc(lend_inner, [1, 2, 3])
     assert res.ret == [4, 6]
     assert only(res)['(y * 2 for y in ys)'] == (3, {'y': v(1, 2, 3), 'ys': rep([1, 2, 3], 3)})
+
+def started_elsewhere(rows):
+    def total(it, start=0):
+        for x in it:
+            start += x
+        return start
+    return total(len(r) for r in rows)
+
+def test_genexp_started_by_another_function_of_the_target_reads_where_it_was_made():
+    "A generator expression iterated by a nested function reads its first iterable in the frame that made it, not the consumer's."
+    res = tracefunc(started_elsewhere, [[1], [2, 3]])
+    assert res.ret == 3
+    assert only(res)['(len(r) for r in rows)'] == (2, {'len': bif('len', 2), 'r': v([1], [2, 3]), 'rows': rep([[1], [2, 3]], 2)})

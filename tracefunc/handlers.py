@@ -621,9 +621,10 @@ def on_start(self:Recorder, code, offset):
         while g is not None and id(g.f_code) not in self.runs: g = g.f_back
         if g is not None:
             owner = self.frames.get(g)
-            if owner is not None:
-                st = self.frames[f] = FrameState(f, owner.trace, t, outer=owner)
-                owner.lent = True
+            if owner is not None:   # (the frame that reads its outer names: the one of the code it is nested in)
+                outer = owner if owner.table.code is t.parent else _maker(self.frames, g.f_back, t.parent) or owner
+                st = self.frames[f] = FrameState(f, owner.trace, t, outer=outer)
+                outer.lent = True
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call
             tr = self.calls[-1]
             st = self.frames[f] = FrameState(f, tr, t, outer=tr.top)
@@ -635,6 +636,12 @@ def on_start(self:Recorder, code, offset):
 def on_append(self:Recorder, st, li):
     "Sample the element a comprehension just produced (the hot path counted it)."
     st.trace.add(li, sample(st, li, self.width, self.reprs))
+
+def _maker(frames, g, code):
+    "The state of the innermost recorded frame of `code` from frame `g` outwards: the one a generator expression started elsewhere was made in."
+    while g is not None:
+        if g.f_code is code and (st := frames.get(g)) is not None: return st
+        g = g.f_back
 
 @patch
 def finish(self:Recorder, st, provisional=False):

@@ -355,6 +355,7 @@ class CodeTable:
     reraises: frozenset = frozenset()   # RERAISE offsets that pass on an exception the frame handled (`except*`)
     landings: frozenset = frozenset()   # entries whose riders depend on how an exception came (see `Recorder.landing`)
     catches: bool = True  # its statements may catch an exception (`try`, `with`): closed, a generator of it may yield again
+    parent: types.CodeType = None   # the code it is nested in, whose frame made its frames (its `OUTER` names are read there)
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -1180,7 +1181,7 @@ def code_table(code, node, lines, parent=None):
                      rides=d.rides, silent=d.silent, quiet=d.quiet, yields=yields, sends=sends,
                      send_resumes=_send_resumes(ins), skips=d.skips, lines_at=lines_at, heads=d.heads, setups=d.setups,
                      branches=d.branches, via=d.via, returns=d.tails.get('end', ()), unwinds=d.tails.get('unwind', ()),
-                     reraises=_reraises(d), landings=d.landings, catches=_catches(node))
+                     reraises=_reraises(d), landings=d.landings, catches=_catches(node), parent=parent)
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
