@@ -251,7 +251,7 @@ def _method(v, t, n, busy, safe):
 
 def _function(v, t, n, busy, safe):
     "A Python function: `<function qualname>`, its C repr without the address, built without the pattern."
-    return '<function ' + v.__qualname__ + '>'
+    return ''.join(('<function ', v.__qualname__, '>'))   # (a str subclass set as `__qualname__`: none of its methods is called)
 
 def _module(v, t, n, busy, safe):
     "A module; with `safe`, `<module 'name' from 'path'>` read from its namespace (its repr is importlib's Python code)."
