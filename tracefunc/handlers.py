@@ -622,7 +622,7 @@ def on_start(self:Recorder, code, offset):
         if g is not None:
             owner = self.frames.get(g)
             if owner is not None:   # (the frame that reads its outer names: the one of the code it is nested in)
-                outer = owner if owner.table.code is t.parent else _maker(self.frames, g.f_back, t.parent) or owner
+                outer = owner if owner.table.code is t.parent or not t.outer else _maker(self.frames, g.f_back, t.parent) or owner
                 st = self.frames[f] = FrameState(f, owner.trace, t, outer=outer)
                 outer.lent = True
         elif self.calls:   # run after the call that made it returned (a generator handed out): credit the latest call

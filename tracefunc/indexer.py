@@ -356,6 +356,7 @@ class CodeTable:
     landings: frozenset = frozenset()   # entries whose riders depend on how an exception came (see `Recorder.landing`)
     catches: bool = True  # its statements may catch an exception (`try`, `with`): closed, a generator of it may yield again
     parent: types.CodeType = None   # the code it is nested in, whose frame made its frames (its `OUTER` names are read there)
+    outer: bool = False   # does it read names in its parent's frame (`OUTER`: a generator expression's first iterable)?
     is_root: bool = False
 
 # %% ../nbs/00_indexer.ipynb #d85b20ce
@@ -1176,12 +1177,13 @@ def code_table(code, node, lines, parent=None):
               if i.opname == 'YIELD_VALUE' and i.offset not in d.appends and stmts[k] is not None and ins[k-1].opcode != _SEND}
     # (cache entries included: a frame in a call, and a traceback through it, point at the call's last one)
     lines_at = {o: stmts[k].idx for k in range(len(ins)) if stmts[k] is not None for o in _offsets(ins, (k,))}
-    return CodeTable(code=code, node=node, entries=d.entries, appends=d.appends, specials=d.specials,
-                     specs={l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines},
+    specs = {l.idx: tuple((n, _where(n, code, parent)) for n in l.names) for l in lines}
+    return CodeTable(code=code, node=node, entries=d.entries, appends=d.appends, specials=d.specials, specs=specs,
                      rides=d.rides, silent=d.silent, quiet=d.quiet, yields=yields, sends=sends,
                      send_resumes=_send_resumes(ins), skips=d.skips, lines_at=lines_at, heads=d.heads, setups=d.setups,
                      branches=d.branches, via=d.via, returns=d.tails.get('end', ()), unwinds=d.tails.get('unwind', ()),
-                     reraises=_reraises(d), landings=d.landings, catches=_catches(node), parent=parent)
+                     reraises=_reraises(d), landings=d.landings, catches=_catches(node), parent=parent,
+                     outer=any(w is OUTER for sp in specs.values() for _, w in sp))
 
 # %% ../nbs/00_indexer.ipynb #b830a872
 @dataclass(eq=False)
