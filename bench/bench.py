@@ -11,7 +11,7 @@ own cost does not distort them: the peak while a run goes on, and what is still 
 cyclic gc off, so that whatever a reference cycle keeps alive shows up). The script always exits 0 unless tracefunc itself fails (a traced run that returns a
 different result, or raises): missed targets are printed as MISS rows.
 """
-import argparse, ast, asyncio, contextlib, difflib, gc, json, json.encoder, os, platform, statistics, subprocess, sys, textwrap, time, tracemalloc
+import argparse, ast, asyncio, contextlib, difflib, gc, inspect, json, json.encoder, os, platform, statistics, subprocess, sys, textwrap, time, tracemalloc
 from dataclasses import dataclass, field
 import tracefunc as tracefunc_mod
 from tracefunc import tracefunc
@@ -219,7 +219,7 @@ class Workload:
     data: dict = field(default_factory=dict)
 
     @property
-    def is_async(self): return asyncio.iscoroutinefunction(self.fn)
+    def is_async(self): return inspect.iscoroutinefunction(self.fn)
     def untraced(self, args):
         r = self.fn(*args)
         return asyncio.run(r) if self.is_async else r
