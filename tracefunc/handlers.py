@@ -587,6 +587,12 @@ def wake(self:Recorder):
     M.restart_events()
 
 # %% ../nbs/03_handlers.ipynb #d72ac2bb
+def _maker(frames, g, code):
+    "The state of the innermost recorded frame of `code` from frame `g` outwards: the one a generator expression started elsewhere was made in."
+    while g is not None:
+        if g.f_code is code and (st := frames.get(g)) is not None: return st
+        g = g.f_back
+
 @patch
 def on_start(self:Recorder, code, offset):
     "A frame of an armed code object starts: record a new call of the root, or join the call of the frame that made it."
@@ -636,12 +642,6 @@ def on_start(self:Recorder, code, offset):
 def on_append(self:Recorder, st, li):
     "Sample the element a comprehension just produced (the hot path counted it)."
     st.trace.add(li, sample(st, li, self.width, self.reprs))
-
-def _maker(frames, g, code):
-    "The state of the innermost recorded frame of `code` from frame `g` outwards: the one a generator expression started elsewhere was made in."
-    while g is not None:
-        if g.f_code is code and (st := frames.get(g)) is not None: return st
-        g = g.f_back
 
 @patch
 def finish(self:Recorder, st, provisional=False):
