@@ -232,9 +232,12 @@ def trace_call(argv):
         else: kwargs[k] = v
     if sys.stdout is None: raise CliError('stdout is closed: the report has nowhere to go')
     out = sys.stdout
-    def terminated(res):   # (a SIGTERM during the call: the report so far)
-        res.keep, res.returned = 'first', False
+    def settled(res):   # what the report says of the run: the first hits of each line are sampled, and when the call
+        res.keep = 'first'   # is the run, its outcome (at the end) says what it raised, not a `Raised` line
         if target is fn: res.raised = {}
+        return res
+    def terminated(res):   # (a SIGTERM during the call: the report so far)
+        settled(res).returned = False
         say(_report(res, a.json, 'Terminated by SIGTERM'), out)
     with contextlib.redirect_stdout(sys.stderr) if a.json else contextlib.nullcontext():
         try: mod, fn = load_function(a.func)
@@ -246,8 +249,7 @@ def trace_call(argv):
         target = call_target(mod, a.target) if a.target else fn
         res = call_traced(fn, args, kwargs, target, a.target or a.func.rpartition(':')[2], a.unhit, stacks=bool(a.target),
                           terminated=terminated)
-    res.keep = 'first'   # the first hits of each line are sampled
-    if target is fn: res.raised = {}   # (the call is the run: its outcome, at the end, says what it raised)
+    settled(res)
     if not say(_report(res, a.json), out): return quiet(out)
     return 0 if res.exc is None else exit_status(res.exc)
 

@@ -293,7 +293,7 @@ def stop(self:TargetSet,
     self.watch.uninstall()
     self.watch.pending = []
     out, tracers, self.tracers = {}, self.tracers, {}
-    root = os.getcwd() if self.root is None else str(self.root)
+    root, cut = os.getcwd() if self.root is None else str(self.root), self.cut or _own_frame
     for t, (tr, res) in tracers.items():
         if tr is not None and keep_idle and tr.sess.untouched():
             self.tracers[t] = (tr, res)
@@ -304,13 +304,13 @@ def stop(self:TargetSet,
             except Exception: got = None   # (then it ends, as below)
             if got is not None:
                 self.tracers[t] = (tr, res)
-                out[t] = got[0] if counts else _cut_stacks(*got, self.cut or _own_frame, root, first)
+                out[t] = got[0] if counts else _cut_stacks(*got, cut, root, first)
                 continue
         if tr is not None:
             try:
                 sess = tr.sess
                 tr.__exit__(None, None, None)
-                _cut_stacks(res, sess.raises(), self.cut or _own_frame, root, first)
+                _cut_stacks(res, sess.raises(), cut, root, first)
             except Exception as e: res = f'not traced: tracefunc failed: {type(e).__name__}: {e}'
         out[t] = len(res) if counts and not isinstance(res, str) else res
     return out
