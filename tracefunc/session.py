@@ -17,12 +17,18 @@ from .handlers import M, E, Recorder, BRANCH_EVENTS, GLOBAL_EVENTS, CALLBACKS, c
 # %% ../nbs/04_session.ipynb #e85848e3
 TOOL_IDS = (3, 4, 5, 2, 1, 0)   # free ones first; 0 debuggers, 1 coverage, 2 profilers last
 
-def acquire_tool_id(name='tracefunc'):
-    "Claim the first free `sys.monitoring` tool id, preferring ids no well-known tool uses."
-    for i in TOOL_IDS:
+def _claim(ids, name):
+    "Claim for `name` the first of tool ids `ids` that no tool holds; None when none is free."
+    for i in ids:
         if M.get_tool(i) is None:
             try: M.use_tool_id(i, name); return i
-            except ValueError: continue
+            except ValueError: continue   # (another thread claimed it meanwhile)
+    return None
+
+def acquire_tool_id(name='tracefunc'):
+    "Claim the first free `sys.monitoring` tool id, preferring ids no well-known tool uses."
+    i = _claim(TOOL_IDS, name)
+    if i is not None: return i
     held = ', '.join(f'{i}={M.get_tool(i)!r}' for i in range(6))
     raise RuntimeError(f"tracefunc: every sys.monitoring tool id is in use ({held}); free one and try again")
 
@@ -83,11 +89,7 @@ def suspended_already(self:Session):
 # %% ../nbs/04_session.ipynb #bb22df29
 def _spare_tool():
     "A free tool id, claimed for a moment (see `Session.arm`), or None."
-    for i in reversed(TOOL_IDS):
-        if M.get_tool(i) is None:
-            try: M.use_tool_id(i, 'tracefunc-arming'); return i
-            except ValueError: continue
-    return None
+    return _claim(reversed(TOOL_IDS), 'tracefunc-arming')
 
 @patch
 def arm(self:Session):
